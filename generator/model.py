@@ -1,0 +1,311 @@
+"""The domain model: frozen records for one conference, with query methods and no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+DEFAULT_DAY_CHANGE_HOUR = 4
+
+
+@dataclass(frozen=True)
+class Multilingual:
+    """A string that may exist in several locales; a plain string has the locale key ''."""
+
+    values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, value: str | Mapping[str, str] | None) -> Multilingual:
+        """Wrap a pretalx value: a plain string, a {locale: text} object, or nothing."""
+        if value is None:
+            return cls()
+        if isinstance(value, str):
+            return cls((("", value),))
+        return cls(tuple(sorted((str(k), v) for k, v in value.items() if isinstance(v, str))))
+
+    def as_dict(self) -> dict[str, str]:
+        """The raw mapping of locale to text."""
+        return dict(self.values)
+
+    def __bool__(self) -> bool:
+        return any(text for _, text in self.values)
+
+
+def conference_day(moment: dt.datetime, day_change_hour: int = DEFAULT_DAY_CHANGE_HOUR) -> dt.date:
+    """The conference day a moment belongs to: before `day_change_hour` it is still the previous day."""
+    return (moment - dt.timedelta(hours=day_change_hour)).date()
+
+
+@dataclass(frozen=True)
+class Room:
+    """A place where sessions happen."""
+
+    id: str
+    slug: str
+    name: Multilingual
+    description: Multilingual = Multilingual()
+    capacity: int | None = None
+    position: int = 0
+    guid: str | None = None
+
+
+@dataclass(frozen=True)
+class Track:
+    """A thematic strand of the programme."""
+
+    id: str
+    slug: str
+    name: Multilingual
+    description: Multilingual = Multilingual()
+    color: str | None = None  # validated "#rrggbb" or None
+
+
+@dataclass(frozen=True)
+class SessionType:
+    """The format of a session (talk, workshop, lightning talk...)."""
+
+    id: str
+    name: Multilingual
+    default_duration: int | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A public link or file attached to a session."""
+
+    url: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A person presenting one or more sessions."""
+
+    code: str
+    name: str
+    biography: str = ""
+    avatar_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One scheduled occurrence: when and where."""
+
+    start: dt.datetime
+    end: dt.datetime
+    room_id: str
+    guid: str | None = None  # frab's per-occurrence guid, kept for round trips
+    source_id: str | None = None  # frab's numeric event id, kept for round trips
+
+    @property
+    def duration_minutes(self) -> int:
+        """Length in whole minutes."""
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class Session:
+    """A talk, workshop or break; scheduled in one or more slots."""
+
+    code: str
+    title: Multilingual
+    slots: tuple[Slot, ...]
+    is_break: bool = False
+    state: str = "confirmed"
+    speaker_codes: tuple[str, ...] = ()
+    track_id: str | None = None
+    type_id: str | None = None
+    abstract: str = ""
+    description: str = ""
+    content_locale: str | None = None
+    do_not_record: bool = False
+    image_url: str | None = None
+    resources: tuple[Resource, ...] = ()
+    subtitle: str = ""
+    source_url: str | None = None
+
+    @property
+    def is_cancelled(self) -> bool:
+        """True when the source marks the session as cancelled."""
+        return self.state in {"canceled", "cancelled", "withdrawn"}
+
+    @property
+    def start(self) -> dt.datetime:
+        """Start of the first slot."""
+        return self.slots[0].start
+
+    @property
+    def end(self) -> dt.datetime:
+        """End of the first slot."""
+        return self.slots[0].end
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One slot of one session: the unit of timetables and feeds."""
+
+    session: Session
+    slot: Slot
+    index: int  # 0 for a session's first slot
+
+    @property
+    def key(self) -> str:
+        """A stable identifier of this occurrence: the session code, suffixed for extra slots."""
+        return self.session.code if self.index == 0 else f"{self.session.code}-{self.index + 1}"
+
+
+@dataclass(frozen=True)
+class Day:
+    """One conference day, running from `start` to `end` (the day-change hour)."""
+
+    index: int  # 1-based, as frab numbers days
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True)
+class Conference:
+    """Everything the site shows about one event."""
+
+    slug: str
+    name: Multilingual
+    timezone: str
+    locales: tuple[str, ...]
+    default_locale: str
+    rooms: tuple[Room, ...]
+    tracks: tuple[Track, ...]
+    session_types: tuple[SessionType, ...]
+    speakers: tuple[Speaker, ...]
+    sessions: tuple[Session, ...]
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    day_change_hour: int = DEFAULT_DAY_CHANGE_HOUR
+    url: str | None = None  # the event's public pretalx URL, if known
+    schedule_version: str | None = None
+    released: dt.datetime | None = None  # when this schedule was released; feeds' DTSTAMP
+    source_kind: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    # ---- lookups -------------------------------------------------------
+    @cached_property
+    def _rooms(self) -> dict[str, Room]:
+        return {room.id: room for room in self.rooms}
+
+    @cached_property
+    def _tracks(self) -> dict[str, Track]:
+        return {track.id: track for track in self.tracks}
+
+    @cached_property
+    def _types(self) -> dict[str, SessionType]:
+        return {kind.id: kind for kind in self.session_types}
+
+    @cached_property
+    def _speakers(self) -> dict[str, Speaker]:
+        return {speaker.code: speaker for speaker in self.speakers}
+
+    def room(self, room_id: str) -> Room:
+        """The room with this id."""
+        return self._rooms[room_id]
+
+    def track(self, track_id: str | None) -> Track | None:
+        """The track with this id, or None."""
+        return self._tracks.get(track_id) if track_id else None
+
+    def session_type(self, type_id: str | None) -> SessionType | None:
+        """The session type with this id, or None."""
+        return self._types.get(type_id) if type_id else None
+
+    def speaker(self, code: str) -> Speaker:
+        """The speaker with this code."""
+        return self._speakers[code]
+
+    def speakers_of(self, session: Session) -> tuple[Speaker, ...]:
+        """The speakers of a session, in the session's order."""
+        return tuple(self._speakers[code] for code in session.speaker_codes)
+
+    # ---- the timetable -------------------------------------------------
+    @cached_property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every scheduled slot, ordered by start, room position, then code."""
+        positions = {room.id: (room.position, index) for index, room in enumerate(self.rooms)}
+        items = [Entry(session, slot, index)
+                 for session in self.sessions for index, slot in enumerate(session.slots)]
+        return tuple(sorted(items, key=lambda e: (e.slot.start, positions.get(e.slot.room_id, (0, 0)),
+                                                  e.slot.end, e.key)))
+
+    @cached_property
+    def days(self) -> tuple[Day, ...]:
+        """The conference days that have sessions (or the event's dates when nothing is scheduled)."""
+        dates = {conference_day(entry.slot.start, self.day_change_hour) for entry in self.entries}
+        if not dates and self.start_date and self.end_date:
+            span = (self.end_date - self.start_date).days
+            dates = {self.start_date + dt.timedelta(days=n) for n in range(span + 1)}
+        zone = self.zone
+        result = []
+        for index, date in enumerate(sorted(dates), start=1):
+            start = dt.datetime.combine(date, dt.time(self.day_change_hour), tzinfo=zone)
+            end = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(self.day_change_hour), tzinfo=zone)
+            result.append(Day(index, date, start, end))
+        return tuple(result)
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """The event's time zone."""
+        from zoneinfo import ZoneInfo
+        return ZoneInfo(self.timezone)
+
+    def day_of(self, moment: dt.datetime) -> dt.date:
+        """The conference day a moment belongs to."""
+        return conference_day(moment.astimezone(self.zone), self.day_change_hour)
+
+    def entries_on(self, day: Day) -> tuple[Entry, ...]:
+        """The slots of one conference day."""
+        return tuple(e for e in self.entries if self.day_of(e.slot.start) == day.date)
+
+    def entries_in_room(self, room: Room) -> tuple[Entry, ...]:
+        """The slots held in one room."""
+        return tuple(e for e in self.entries if e.slot.room_id == room.id)
+
+    def entries_in_track(self, track: Track) -> tuple[Entry, ...]:
+        """The slots of one track's sessions."""
+        return tuple(e for e in self.entries if e.session.track_id == track.id)
+
+    @cached_property
+    def _sessions_by_speaker(self) -> dict[str, tuple[Session, ...]]:
+        index: dict[str, dict[str, Session]] = {}
+        for entry in self.entries:
+            for code in entry.session.speaker_codes:
+                index.setdefault(code, {}).setdefault(entry.session.code, entry.session)
+        return {code: tuple(sessions.values()) for code, sessions in index.items()}
+
+    @cached_property
+    def _entries_by_code(self) -> dict[str, tuple[Entry, ...]]:
+        index: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            index.setdefault(entry.session.code, []).append(entry)
+        return {code: tuple(found) for code, found in index.items()}
+
+    def entries_of(self, session: Session) -> tuple[Entry, ...]:
+        """The slots of one session, in time order."""
+        return self._entries_by_code.get(session.code, ())
+
+    def sessions_of(self, speaker: Speaker) -> tuple[Session, ...]:
+        """The sessions a speaker presents, in timetable order."""
+        return self._sessions_by_speaker.get(speaker.code, ())
+
+    @property
+    def talks(self) -> tuple[Session, ...]:
+        """Sessions that are not breaks, in timetable order."""
+        seen: dict[str, Session] = {}
+        for entry in self.entries:
+            if not entry.session.is_break:
+                seen.setdefault(entry.session.code, entry.session)
+        return tuple(seen.values())
+
+    def rooms_used(self, entries: Iterable[Entry]) -> tuple[Room, ...]:
+        """The rooms these entries use, in the event's room order."""
+        ids = {e.slot.room_id for e in entries}
+        return tuple(room for room in self.rooms if room.id in ids)

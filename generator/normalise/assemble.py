@@ -1,0 +1,157 @@
+"""Turn one source's parts into a consistent Conference: references checked, codes and slugs made safe."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..i18n import choose
+from ..model import (DEFAULT_DAY_CHANGE_HOUR, Conference, Multilingual, Room, Session, SessionType,
+                     Slot, Speaker, Track)
+from .checks import Problems, safe_code, slugify
+
+
+@dataclass
+class Parts:
+    """What a source-specific normaliser extracts, before cross-checking."""
+
+    slug: str
+    name: Multilingual
+    timezone: str
+    locales: tuple[str, ...]
+    default_locale: str
+    rooms: list[Room] = field(default_factory=list)
+    tracks: list[Track] = field(default_factory=list)
+    session_types: list[SessionType] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    url: str | None = None
+    schedule_version: str | None = None
+    released: dt.datetime | None = None
+    source_kind: str = ""
+
+
+def parse_time(value: object, zone: dt.tzinfo, where: str, problems: Problems) -> dt.datetime | None:
+    """An ISO 8601 timestamp as an aware datetime in `zone`; None (with a warning) when unusable."""
+    if not isinstance(value, str) or not value:
+        problems.warn(where, "no start or end time; left out of the timetable")
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        problems.warn(where, f"unreadable time {value!r}; left out of the timetable")
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
+
+
+def parse_date(value: object) -> dt.date | None:
+    """An ISO date, or None."""
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def zone_or_utc(name: object, where: str, problems: Problems) -> str:
+    """A known IANA time zone name; UTC (with a warning) otherwise."""
+    if isinstance(name, str) and name:
+        try:
+            ZoneInfo(name)
+            return name
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    problems.warn(where, f"unknown time zone {name!r}; using UTC")
+    return "UTC"
+
+
+def assemble(parts: Parts, problems: Problems, day_change_hour: int = DEFAULT_DAY_CHANGE_HOUR) -> Conference:
+    """Check every reference, make codes and slugs safe and unique, and freeze the Conference."""
+    locale = parts.default_locale
+    rooms = _unique_slugs(parts.rooms, lambda r: choose(r.name, locale, locale) or f"room-{r.id}", "room")
+    tracks = _unique_slugs(parts.tracks, lambda t: choose(t.name, locale, locale) or f"track-{t.id}", "track")
+    room_ids, track_ids = {r.id for r in rooms}, {t.id for t in tracks}
+    type_ids = {t.id for t in parts.session_types}
+
+    speakers: dict[str, Speaker] = {}
+    code_map: dict[str, str] = {}
+    for speaker in parts.speakers:
+        code = safe_code(speaker.code)
+        if code in speakers:
+            problems.warn(f"speaker {speaker.code!r}", f"code used twice ({speakers[code].name!r} and "
+                          f"{speaker.name!r}); keeping the first")
+            continue
+        if code != speaker.code:
+            problems.warn(f"speaker {speaker.code!r}", f"code is not a safe path segment; using {code!r}")
+        code_map[speaker.code] = code
+        speakers[code] = replace(speaker, code=code, name=speaker.name or code)
+
+    sessions: dict[str, Session] = {}
+    for session in parts.sessions:
+        where = f"session {session.code!r}"
+        code = safe_code(session.code)
+        if code != session.code:
+            problems.warn(where, f"code is not a safe path segment; using {code!r}")
+        if code in sessions:
+            problems.warn(where, "code used twice; keeping the first")
+            continue
+        slots = []
+        for slot in session.slots:
+            if slot.room_id not in room_ids:
+                problems.warn(where, f"unknown room {slot.room_id!r}; slot left out of the timetable")
+                continue
+            if slot.end < slot.start:
+                problems.warn(where, "ends before it starts; treated as zero length")
+                slot = replace(slot, end=slot.start)
+            slots.append(slot)
+        if not slots:
+            continue  # unscheduled sessions are not part of a schedule site
+        speaker_codes = []
+        for ref in session.speaker_codes:
+            if ref in code_map:
+                speaker_codes.append(code_map[ref])
+            else:
+                problems.warn(where, f"speaker {ref!r} is not among the event's speakers; left out")
+        track_id = session.track_id
+        if track_id is not None and track_id not in track_ids:
+            problems.warn(where, f"unknown track {track_id!r}; shown without a track")
+            track_id = None
+        type_id = session.type_id if session.type_id in type_ids else None
+        sessions[code] = replace(session, code=code, slots=tuple(sorted(slots, key=lambda s: s.start)),
+                                 speaker_codes=tuple(dict.fromkeys(speaker_codes)), track_id=track_id,
+                                 type_id=type_id)
+
+    problems.check()
+    return Conference(
+        slug=slugify(parts.slug, "event"), name=parts.name, timezone=parts.timezone,
+        locales=parts.locales, default_locale=parts.default_locale, rooms=tuple(rooms),
+        tracks=tuple(tracks), session_types=tuple(parts.session_types),
+        speakers=tuple(sorted(speakers.values(), key=lambda s: (s.name.casefold(), s.code))),
+        sessions=tuple(sessions.values()), start_date=parts.start_date, end_date=parts.end_date,
+        day_change_hour=day_change_hour, url=parts.url, schedule_version=parts.schedule_version,
+        released=parts.released, source_kind=parts.source_kind)
+
+
+def _unique_slugs(items: list, name_of, fallback: str) -> list:
+    """Give each room or track a slug from its name, suffixed when two names slug alike."""
+    taken: set[str] = set()
+    result = []
+    for item in items:
+        base = slugify(name_of(item), fallback)
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        result.append(replace(item, slug=slug))
+    return result
+
+
+def slot(start: dt.datetime | None, end: dt.datetime | None, room_id: str | None) -> Slot | None:
+    """A Slot when start and room are known (end defaults to start)."""
+    if start is None or room_id is None:
+        return None
+    return Slot(start, end or start, room_id)

@@ -1,0 +1,89 @@
+"""Validation of untrusted values on their way into the model: codes, slugs, colours, URLs, text."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from urllib.parse import urljoin, urlsplit
+
+from ..errors import DataError
+
+log = logging.getLogger(__name__)
+
+SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
+# names Windows refuses as file names; a site may be checked out there
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+
+
+def is_safe_segment(value: str) -> bool:
+    """True when `value` can be used as one path segment as it is."""
+    return bool(SAFE_SEGMENT.match(value)) and value.lower() not in RESERVED_NAMES
+
+
+def slugify(text: str, fallback: str = "item") -> str:
+    """A lowercase ASCII slug of letters, digits and dashes, at most 60 characters."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    if not slug or slug in RESERVED_NAMES:
+        slug = f"{fallback}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
+    return slug
+
+
+def safe_code(code: str) -> str:
+    """A code fit for a path: kept when safe, otherwise a slug derived from it (stable across builds)."""
+    if is_safe_segment(code):
+        return code
+    digest = hashlib.sha1(code.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    stem = slugify(code, "x")[:40] if any(c.isalnum() for c in code) else "x"
+    return f"{stem}-{digest}"
+
+
+def color(value: object) -> str | None:
+    """A `#rrggbb` colour, or None for anything else."""
+    return value.lower() if isinstance(value, str) and COLOR.match(value) else None
+
+
+def clean_text(value: object) -> str:
+    """A string without control characters (newlines and tabs stay); non-strings become ''."""
+    if not isinstance(value, str):
+        return ""
+    return CONTROL.sub("", value)
+
+
+def public_url(value: object, base: str | None = None) -> str | None:
+    """An absolute http(s) URL, resolving relative ones against `base`; anything else is None."""
+    if not isinstance(value, str) or not value.strip() or CONTROL.search(value):
+        return None
+    url = value.strip()
+    if base and not urlsplit(url).scheme and not url.startswith("//"):
+        url = urljoin(base, url)
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    return url
+
+
+class Problems:
+    """Collects data problems: each is logged as a warning; with `strict`, they fail the build at the end."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.messages: list[str] = []
+
+    def warn(self, where: str, message: str) -> None:
+        """Record one problem with the object it concerns."""
+        text = f"{where}: {message}"
+        self.messages.append(text)
+        log.warning("%s", text)
+
+    def check(self) -> None:
+        """Raise when running strict and anything was recorded."""
+        if self.strict and self.messages:
+            shown = "\n  ".join(self.messages[:20])
+            more = f"\n  … and {len(self.messages) - 20} more" if len(self.messages) > 20 else ""
+            raise DataError(f"{len(self.messages)} data problem(s) with --strict:\n  {shown}{more}",
+                            hint="fix the data in pretalx, or build without --strict to use the documented defaults")

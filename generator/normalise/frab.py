@@ -1,0 +1,153 @@
+"""frab / c3voc `schedule.json` → Parts. The only module that knows frab's field names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..errors import SourceError
+from ..model import Multilingual, Resource, Room, Session, SessionType, Slot, Speaker, Track
+from ..sources.raw import RawEvent
+from . import checks
+from .assemble import Parts, parse_date, parse_time, zone_or_utc
+from .checks import Problems, clean_text
+
+TALK_CODE_IN_URL = re.compile(r"/talk/([A-Za-z0-9]+)/?$")
+DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?::\d{2})?$")
+
+
+def to_parts(raw: RawEvent, problems: Problems) -> Parts:
+    """Read the conference, rooms, tracks, days and events of a frab schedule."""
+    schedule = raw.documents.get("schedule", {}).get("schedule")
+    conference = schedule.get("conference") if isinstance(schedule, dict) else None
+    if not isinstance(conference, dict) or not isinstance(conference.get("days"), list):
+        raise SourceError(f"{raw.origin}: not a frab schedule (no schedule.conference.days)")
+    events = [(day, room, event) for day in conference["days"] if isinstance(day, dict)
+              for room, listed in (day.get("rooms") or {}).items() if isinstance(listed, list)
+              for event in listed if isinstance(event, dict)]
+    timezone = _timezone(conference, events, problems)
+    zone = ZoneInfo(timezone)
+    locales = ("en",)
+    base = checks.public_url(conference.get("url") or schedule.get("base_url"))
+    parts = Parts(slug=str(conference.get("acronym") or "event"), name=Multilingual.of(clean_text(conference.get("title"))),
+                  timezone=timezone, locales=locales, default_locale=locales[0],
+                  start_date=parse_date(conference.get("start")), end_date=parse_date(conference.get("end")),
+                  url=base, schedule_version=_text(schedule.get("version")) or None, source_kind=raw.kind)
+
+    rooms: dict[str, Room] = {}
+    for position, room in enumerate(conference.get("rooms") or ()):
+        if isinstance(room, dict) and isinstance(room.get("name"), str):
+            rooms.setdefault(room["name"], Room(room["name"], "", Multilingual.of(room["name"]),
+                                                Multilingual.of(_text(room.get("description"))),
+                                                room.get("capacity") if isinstance(room.get("capacity"), int) else None,
+                                                position, _text(room.get("guid")) or None))
+    tracks: dict[str, Track] = {}
+    for track in conference.get("tracks") or ():
+        if isinstance(track, dict) and isinstance(track.get("name"), str):
+            tracks.setdefault(track["name"], Track(track["name"], "", Multilingual.of(track["name"]),
+                                                   color=checks.color(track.get("color"))))
+    types: dict[str, SessionType] = {}
+    speakers: dict[str, Speaker] = {}
+    sessions: dict[str, Session] = {}
+
+    for _day, room_name, event in events:
+        code = _event_code(event)
+        where = f"event {code!r}"
+        if room_name not in rooms:
+            rooms[room_name] = Room(room_name, "", Multilingual.of(room_name), position=len(rooms))
+        start = parse_time(event.get("date"), zone, where, problems)
+        minutes = _minutes(event.get("duration"), where, problems)
+        slots = (Slot(start, start + dt.timedelta(minutes=minutes), room_name, _text(event.get("guid")) or None,
+                      str(event["id"]) if isinstance(event.get("id"), int) else None),) if start else ()
+        track = _text(event.get("track")) or None
+        if track and track not in tracks:
+            tracks[track] = Track(track, "", Multilingual.of(track))
+        kind = _text(event.get("type")) or None
+        if kind and kind not in types:
+            types[kind] = SessionType(kind, Multilingual.of(kind))
+        person_codes = []
+        for person in event.get("persons") or ():
+            speaker = _speaker(person, base)
+            if speaker:
+                speakers.setdefault(speaker.code, speaker)
+                person_codes.append(speaker.code)
+        links = [Resource(url, clean_text(link.get("title"))) for link in event.get("links") or ()
+                 if isinstance(link, dict) and (url := checks.public_url(link.get("url"), base))]
+        recording = event.get("recording") if isinstance(event.get("recording"), dict) else {}
+        title = clean_text(event.get("title"))
+        earlier = sessions.get(code)
+        if earlier is not None and earlier.title == Multilingual.of(title):
+            # frab lists each occurrence of a session as its own event with the same code
+            sessions[code] = replace(earlier, slots=earlier.slots + slots)
+            continue
+        n = 2
+        while code in sessions:
+            code, n = f"{_event_code(event)}-{n}", n + 1
+        sessions[code] = (Session(
+            code=code, title=Multilingual.of(title), slots=slots,
+            speaker_codes=tuple(person_codes), track_id=track, type_id=kind,
+            abstract=clean_text(event.get("abstract")), description=clean_text(event.get("description")),
+            content_locale=_text(event.get("language")) or None,
+            do_not_record=bool(event.get("do_not_record") or recording.get("optout")),
+            image_url=checks.public_url(event.get("logo"), base), resources=tuple(links),
+            subtitle=clean_text(event.get("subtitle")), source_url=checks.public_url(event.get("url"), base)))
+    parts.sessions = list(sessions.values())
+    parts.rooms = list(rooms.values())
+    parts.tracks = list(tracks.values())
+    parts.session_types = list(types.values())
+    parts.speakers = list(speakers.values())
+    return parts
+
+
+def _event_code(event: dict[str, Any]) -> str:
+    """pretalx's code when the export carries one, else the code in its URL, else its id or guid."""
+    if isinstance(event.get("code"), str) and event["code"]:
+        return event["code"]
+    match = TALK_CODE_IN_URL.search(str(event.get("url") or ""))
+    if match:
+        return match.group(1)
+    return str(event.get("id") or event.get("guid") or event.get("slug") or "event")
+
+
+def _speaker(person: Any, base: str | None) -> Speaker | None:
+    if not isinstance(person, dict):
+        return None
+    name = clean_text(person.get("public_name") or person.get("name"))
+    code = person.get("code") or person.get("guid") or person.get("id")
+    if code is None and not name:
+        return None
+    return Speaker(str(code if code is not None else name), name,
+                   clean_text(person.get("biography")), checks.public_url(person.get("avatar"), base))
+
+
+def _minutes(value: Any, where: str, problems: Problems) -> int:
+    match = DURATION.match(str(value or ""))
+    if not match:
+        problems.warn(where, f"unreadable duration {value!r}; treated as zero")
+        return 0
+    days, hours, minutes = (int(g or 0) for g in match.groups())
+    return days * 24 * 60 + hours * 60 + minutes
+
+
+def _timezone(conference: dict[str, Any], events: list, problems: Problems) -> str:
+    if conference.get("time_zone_name"):
+        return zone_or_utc(conference["time_zone_name"], "conference", problems)
+    for _day, _room, event in events:
+        try:
+            offset = dt.datetime.fromisoformat(str(event.get("date"))).utcoffset()
+        except ValueError:
+            continue
+        if offset is not None and offset.total_seconds() % 3600 == 0:
+            hours = int(offset.total_seconds() // 3600)
+            # Etc/GMT names have inverted signs: UTC+1 is Etc/GMT-1
+            name = "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+            problems.warn("conference", f"no time_zone_name; using {name} from the event times")
+            return name
+    return zone_or_utc(None, "conference", problems)
+
+
+def _text(value: Any) -> str:
+    return clean_text(value) if isinstance(value, str) else ""

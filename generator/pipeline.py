@@ -1,0 +1,102 @@
+"""One build: fetch, normalise, plan every file, then write; nothing is written unless every step succeeded."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from . import sources
+from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
+from .errors import UsageError
+from .model import Conference
+from .normalise import normalise
+from .normalise.checks import is_safe_segment
+from .render.html import HtmlRenderer, environment
+from .sources import snapshot
+from .writer import Plan, WriteReport, write
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the summary line."""
+
+    conference: Conference
+    locales: tuple[str, ...]
+    files: int
+    write: WriteReport
+    fetch_seconds: float
+    render_seconds: float
+    write_seconds: float
+
+    def summary(self) -> str:
+        """One line for the end of a build."""
+        w = self.write
+        return (f"built {self.conference.slug}: {len(self.conference.talks)} sessions, "
+                f"{len(self.locales)} locale(s), {self.files} files "
+                f"({w.written} written, {w.unchanged} unchanged, {w.deleted} deleted) "
+                f"in {self.fetch_seconds + self.render_seconds + self.write_seconds:.2f} s "
+                f"(fetch {self.fetch_seconds:.2f}, render {self.render_seconds:.2f}, write {self.write_seconds:.2f})")
+
+
+def build(settings: Settings, session: requests.Session | None = None) -> BuildReport:
+    """Build the site described by `settings` into `settings.out`."""
+    started = time.perf_counter()
+    raw = sources.load(settings, session).scrubbed()
+    conference = normalise(raw, strict=settings.strict, day_change_hour=settings.day_change_hour)
+    fetched = time.perf_counter()
+
+    locales = choose_locales(conference, settings.locales)
+    plan = plan_site(conference, settings, locales)
+    rendered = time.perf_counter()
+
+    report = write(plan, settings.out)
+    if settings.save_snapshot:
+        snapshot.save(raw, settings.save_snapshot)
+    written = time.perf_counter()
+    return BuildReport(conference, locales, len(plan.files), report, fetched - started,
+                       rendered - fetched, written - rendered)
+
+
+def choose_locales(conference: Conference, wanted: tuple[str, ...]) -> tuple[str, ...]:
+    """The locales to build: the user's choice in the user's order, else the event's."""
+    locales = wanted or conference.locales
+    for locale in locales:
+        if not is_safe_segment(locale):
+            raise UsageError(f"invalid locale {locale!r}", hint="use codes such as en, de, pt-BR")
+    return tuple(dict.fromkeys(locales))
+
+
+def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ...]) -> Plan:
+    """Every output file of the site, rendered in memory."""
+    conference = dataclasses.replace(conference, locales=locales) if locales != conference.locales else conference
+    if conference.default_locale not in locales:
+        conference = dataclasses.replace(conference, default_locale=locales[0])
+    plan = Plan()
+    env = environment([*settings.templates_dirs, DEFAULT_TEMPLATES])
+    html = HtmlRenderer(conference, env, base_url=settings.base_url, locales=locales)
+    for path, content, owner in html.root_pages():
+        plan.add(path, content, owner)
+    for locale in locales:
+        for path, content, owner in html.pages(locale):
+            plan.add(path, content, owner)
+    for name, content in static_files([*settings.static_dirs, DEFAULT_STATIC]):
+        plan.add(f"static/{name}", content, f"static file {name}")
+    return plan
+
+
+def static_files(directories: list[Path]) -> list[tuple[str, bytes]]:
+    """Static assets, the first folder that has a file winning (user overrides before ours)."""
+    found: dict[str, bytes] = {}
+    for directory in directories:
+        for path in sorted(directory.rglob("*")):
+            name = path.relative_to(directory).as_posix()
+            if path.is_file() and name not in found:
+                found[name] = path.read_bytes()
+    return sorted(found.items())

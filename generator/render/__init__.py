@@ -1,0 +1,1 @@
+"""Model → bytes: one module per output format."""

@@ -1,0 +1,103 @@
+"""Work out what kind of source the user passed, and fetch its raw documents."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+from ..config import DEMO_SNAPSHOT, Settings
+from ..errors import FetchError, SourceError, UsageError
+from . import legacy, pretalx, snapshot
+from .http import HttpClient
+from .raw import RawEvent
+
+log = logging.getLogger(__name__)
+
+# trailing path segments of public pretalx pages that are not the event slug
+PAGE_SUFFIXES = {"schedule", "talk", "speaker", "cfp", "featured", "sessions", "speakers"}
+
+
+def load(settings: Settings, session: requests.Session | None = None) -> RawEvent:
+    """The raw documents of the source in `settings` (the bundled demo event when none is given)."""
+    source = settings.source or str(DEMO_SNAPSHOT)
+    if not _is_url(source):
+        return _load_file(Path(source))
+    client = HttpClient(session or requests.Session(), token=settings.token,
+                        timeout=settings.timeout, retries=settings.retries)
+    return _load_url(source, client, force_legacy=settings.legacy)
+
+
+def _is_url(source: str) -> bool:
+    return urlsplit(source).scheme in {"http", "https"}
+
+
+def _load_file(path: Path) -> RawEvent:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}", hint="pass an event URL, a schedule.json or a snapshot") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot read {path}: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{path} is not valid JSON: {exc}",
+                          hint="the file may be truncated; fetch it again") from None
+    return _from_document(data, str(path))
+
+
+def _from_document(data: Any, origin: str) -> RawEvent:
+    if snapshot.is_snapshot(data):
+        return snapshot.load(data, origin)
+    if isinstance(data, dict) and isinstance(data.get("schedule"), dict):
+        return RawEvent("frab", origin, {"schedule": data})
+    raise SourceError(f"{origin}: neither a frab schedule.json nor a snapshot",
+                      hint="pass the event's URL, its API URL, a frab schedule.json, or a snapshot file")
+
+
+def _load_url(url: str, client: HttpClient, *, force_legacy: bool) -> RawEvent:
+    path = urlsplit(url).path
+    if path.endswith(".json"):
+        return _from_document(client.get_json(url), url)
+    api_base, root = api_urls(url)
+    if force_legacy or not _has_current_api(client, root):
+        log.info("using the legacy API at %s", api_base)
+        return legacy.fetch(client, api_base)
+    log.info("using the current API at %s", api_base)
+    return pretalx.fetch(client, api_base)
+
+
+def api_urls(url: str) -> tuple[str, str]:
+    """The event's API base (`…/api/events/{slug}/`) and the API root (`…/api/`) for a public or API URL."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if "api" in segments:
+        at = segments.index("api")
+        if len(segments) < at + 3 or segments[at + 1] != "events":
+            raise UsageError(f"{url}: an API URL must look like …/api/events/<slug>/")
+        prefix, slug = segments[:at], segments[at + 2]
+    else:
+        while segments and segments[-1] in PAGE_SUFFIXES:
+            segments.pop()
+        if not segments:
+            raise UsageError(f"{url}: no event slug in the URL",
+                             hint="pass the event's public URL, such as https://pretalx.example/democon/")
+        prefix, slug = segments[:-1], segments[-1]
+    root_path = "/" + "/".join([*prefix, "api"]) + "/"
+    root = urlunsplit((parts.scheme, parts.netloc, root_path, "", ""))
+    return f"{root}events/{slug}/", root
+
+
+def _has_current_api(client: HttpClient, root: str) -> bool:
+    try:
+        answer = client.get_json(root)
+    except FetchError as exc:
+        if exc.status in {404, 406}:
+            return False
+        raise
+    return isinstance(answer, dict) and bool(answer.get("api_version"))

@@ -1,0 +1,179 @@
+"""JSON over HTTP: timeouts, retries with backoff, pagination, and errors that name the URL."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from ..errors import FetchError
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_RETRY_AFTER = 120.0  # seconds; a server asking for longer is treated as down
+MAX_PAGES = 10_000
+HINTS = {
+    401: "the event or its schedule is not public; pass --token (or PRETALX_TOKEN) to preview it",
+    403: "the event or its schedule is not public; pass --token (or PRETALX_TOKEN) to preview it",
+    404: "check the event's URL and slug; the schedule may not be released yet",
+}
+
+
+class HttpClient:
+    """Fetches JSON documents and paginated collections through a requests-like session."""
+
+    def __init__(self, session: requests.Session, *, token: str | None = None,
+                 timeout: float = 30.0, retries: int = 4, max_bytes: int = 200 * 1024 * 1024,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.session = session
+        self.timeout = timeout
+        self.retries = retries
+        self.max_bytes = max_bytes
+        self.sleep = sleep
+        self._auth = {"Authorization": f"Token {token}"} if token else {}
+
+    # ---- one document ----------------------------------------------------
+    def get_json(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
+        """GET a URL and decode its JSON body, retrying 429 and 5xx answers."""
+        all_headers = {"Accept": "application/json", **self._auth, **(headers or {})}
+        for attempt in range(self.retries + 1):
+            response = self._request(url, all_headers)
+            if response.status_code in RETRY_STATUSES and attempt < self.retries:
+                delay = self._retry_delay(response, attempt, url)
+                log.warning("%s answered %s; retrying in %.1f s", url, response.status_code, delay)
+                response.close()
+                self.sleep(delay)
+                continue
+            return self._decode(response, url)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _request(self, url: str, headers: Mapping[str, str]) -> requests.Response:
+        try:
+            return self.session.get(url, headers=dict(headers), timeout=self.timeout, stream=True)
+        except requests.exceptions.SSLError as exc:
+            raise FetchError("TLS error talking to the server", url=url, detail=_short(exc),
+                             hint="check the certificate of the pretalx host, or the URL's scheme") from None
+        except requests.exceptions.Timeout:
+            raise FetchError(f"no answer within {self.timeout:g} s", url=url,
+                             hint="the server is slow or down; try again later") from None
+        except requests.exceptions.ConnectionError as exc:
+            raise FetchError("could not connect", url=url, detail=_short(exc),
+                             hint="check the URL and that the server is reachable") from None
+        except requests.exceptions.RequestException as exc:
+            raise FetchError("request failed", url=url, detail=_short(exc)) from None
+
+    def _retry_delay(self, response: requests.Response, attempt: int, url: str) -> float:
+        backoff = min(2.0 ** attempt, 30.0)
+        header = response.headers.get("Retry-After")
+        if not header:
+            return backoff
+        try:
+            delay = float(header)
+        except ValueError:
+            try:
+                delay = (parsedate_to_datetime(header).timestamp() - time.time())
+            except (TypeError, ValueError):
+                return backoff
+        if delay > MAX_RETRY_AFTER:
+            raise FetchError(f"the server asks to wait {delay:.0f} s before retrying", url=url,
+                             status=response.status_code, hint="try again later")
+        return max(delay, 0.0)
+
+    def _decode(self, response: requests.Response, url: str) -> Any:
+        body = self._read_body(response, url)
+        if not response.ok:
+            raise FetchError("the server refused the request", url=url, status=response.status_code,
+                             detail=_detail(body), hint=HINTS.get(response.status_code, ""))
+        content_type = response.headers.get("Content-Type", "")
+        if "json" not in content_type and body.lstrip()[:1] not in (b"{", b"["):
+            raise FetchError(f"expected JSON but got {content_type or 'an unknown type'}", url=url,
+                             status=response.status_code, detail=_snippet(body),
+                             hint="is this a pretalx event URL? a proxy or login page may be in the way")
+        try:
+            return json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FetchError(f"invalid JSON ({exc})", url=url, status=response.status_code,
+                             hint="the response may have been truncated; try again") from None
+
+    def _read_body(self, response: requests.Response, url: str) -> bytes:
+        chunks, size = [], 0
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(f"response larger than {self.max_bytes} bytes", url=url,
+                                     status=response.status_code, hint="this is not what a pretalx API sends")
+                chunks.append(chunk)
+        except requests.exceptions.RequestException as exc:
+            raise FetchError("the connection broke while reading the response", url=url,
+                             detail=_short(exc), hint="try again") from None
+        finally:
+            response.close()
+        return b"".join(chunks)
+
+    # ---- paginated collections -------------------------------------------
+    def get_collection(self, url: str, headers: Mapping[str, str] | None = None) -> list[Any]:
+        """All results of a list endpoint, following `next` links (a bare list is accepted as is)."""
+        first = self.get_json(url, headers)
+        if isinstance(first, list):
+            return first
+        _require_page(first, url)
+        results = list(first["results"])
+        seen = {url}
+        origin = _origin(url)
+        next_url = first.get("next")
+        while next_url:
+            if _origin(next_url) != origin:
+                raise FetchError(f"pagination points to another host ({next_url})", url=url,
+                                 hint="the server's next link is wrong; refusing to follow it")
+            if next_url in seen or len(seen) >= MAX_PAGES:
+                raise FetchError("pagination loops back to a page already read", url=next_url,
+                                 hint="the server's next links are broken")
+            seen.add(next_url)
+            page = self.get_json(next_url, headers)
+            _require_page(page, next_url)
+            results.extend(page["results"])
+            next_url = page.get("next")
+        count = first.get("count")
+        if isinstance(count, int) and count != len(results):
+            raise FetchError(f"the server announced {count} results but sent {len(results)}", url=url,
+                             hint="the data changed while fetching, or the server is broken; try again")
+        return results
+
+
+def _require_page(page: Any, url: str) -> None:
+    if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+        raise FetchError("expected a list page with 'results'", url=url,
+                         hint="is this a pretalx API collection URL?")
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+def _detail(body: bytes) -> str:
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _snippet(body)
+    if isinstance(data, dict) and isinstance(data.get("detail"), str):
+        return data["detail"]
+    return _snippet(body)
+
+
+def _snippet(body: bytes, limit: int = 160) -> str:
+    text = body[:limit * 2].decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__

@@ -1,0 +1,29 @@
+"""Fetch an event from pretalx's current REST API (pretalx 2025 and later)."""
+
+from __future__ import annotations
+
+import logging
+
+from ..errors import FetchError
+from .http import HttpClient
+from .raw import RawEvent
+
+log = logging.getLogger(__name__)
+
+COLLECTIONS = ("submissions", "speakers", "rooms", "tracks", "submission-types", "slots")
+
+
+def fetch(client: HttpClient, api_base: str) -> RawEvent:
+    """The event, its flat collections, and the latest released schedule's slot ids."""
+    documents = {"event": client.get_json(api_base)}
+    for name in COLLECTIONS:
+        log.info("fetching %s", name)
+        documents[name] = client.get_collection(f"{api_base}{name}/")
+    try:
+        documents["schedule"] = client.get_json(f"{api_base}schedules/latest/")
+    except FetchError as exc:
+        if exc.status != 404:
+            raise
+        raise FetchError("the event has no released schedule", url=exc.url, status=404,
+                         hint="release a schedule in pretalx, or pass --token to preview the draft") from None
+    return RawEvent("pretalx", api_base, documents)

@@ -1,0 +1,105 @@
+"""Every output path of the site, and relative links between them; the one place the URL layout lives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+
+from .errors import OutputError
+from .normalise.checks import is_safe_segment
+
+
+def segment(value: str) -> str:
+    """A path segment, refused unless it passed validation (defence in depth: normalise made it safe)."""
+    if not is_safe_segment(value):
+        raise OutputError(f"refusing unsafe path segment {value!r}")
+    return value
+
+
+def home(lang: str) -> str:
+    """The overview page of one locale."""
+    return f"{segment(lang)}/index.html"
+
+
+def day(lang: str, date: dt.date) -> str:
+    """A day's timetable."""
+    return f"{segment(lang)}/day/{date.isoformat()}/index.html"
+
+
+def room(lang: str, slug: str) -> str:
+    """A room's page."""
+    return f"{segment(lang)}/room/{segment(slug)}/index.html"
+
+
+def track(lang: str, slug: str) -> str:
+    """A track's page."""
+    return f"{segment(lang)}/track/{segment(slug)}/index.html"
+
+
+def talk(lang: str, code: str) -> str:
+    """A session's page."""
+    return f"{segment(lang)}/talk/{segment(code)}/index.html"
+
+
+def speaker(lang: str, code: str) -> str:
+    """A speaker's page."""
+    return f"{segment(lang)}/speaker/{segment(code)}/index.html"
+
+
+def talks(lang: str) -> str:
+    """The list of all sessions."""
+    return f"{segment(lang)}/talks/index.html"
+
+
+def speakers(lang: str) -> str:
+    """The list of all speakers."""
+    return f"{segment(lang)}/speakers/index.html"
+
+
+def ical(page: str) -> str:
+    """The iCal feed next to a page: `schedule.ics` for lists, `talk.ics`/`talks.ics` for talks/speakers."""
+    directory = posixpath.dirname(page)
+    if "/talk/" in page:
+        return f"{directory}/talk.ics"
+    if "/speaker/" in page:
+        return f"{directory}/talks.ics"
+    return f"{directory}/schedule.ics"
+
+
+def json_feed(lang: str) -> str:
+    """Our JSON feed of one locale."""
+    return f"{segment(lang)}/schedule.json"
+
+
+def frab_xml(lang: str) -> str:
+    """The frab/c3voc XML of one locale."""
+    return f"{segment(lang)}/frab/schedule.xml"
+
+
+def frab_json(lang: str) -> str:
+    """The frab/c3voc JSON of one locale."""
+    return f"{segment(lang)}/frab/schedule.json"
+
+
+def static(name: str) -> str:
+    """A static asset."""
+    return f"static/{name}"
+
+
+def relative(source: str, target: str) -> str:
+    """The link from page `source` to file `target`, relative, so the site works under any prefix and file://."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def absolute(base_url: str | None, path: str) -> str | None:
+    """The public URL of an output path, when the site's base URL is known."""
+    if not base_url:
+        return None
+    return base_url.rstrip("/") + "/" + path.removesuffix("index.html")
+
+
+def webcal(url: str | None) -> str | None:
+    """A `webcal://` subscription link for an absolute http(s) feed URL."""
+    if not url:
+        return None
+    return "webcal://" + url.split("://", 1)[1]
