@@ -1,0 +1,58 @@
+"""Shared fixtures: a local HTTP server, the live pretalx lab (when available), built demo sites."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from support.server import ApiServer, running
+
+# CI sets this so that a missing pretalx lab or browser fails the run instead of skipping tests.
+REQUIRE_ALL_TIERS = os.environ.get("REQUIRE_ALL_TIERS") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with `reason`, or fail when CI requires every tier to run."""
+    if REQUIRE_ALL_TIERS:
+        pytest.fail(f"REQUIRE_ALL_TIERS=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def api_server() -> Iterator[ApiServer]:
+    """A real HTTP server on 127.0.0.1, started for one test."""
+    with running() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pretalx_url() -> str:
+    """The live pretalx lab's URL (from PRETALX_URL), or a skip saying how to start it."""
+    url = os.environ.get("PRETALX_URL")
+    if not url:
+        skip_or_fail("PRETALX_URL is not set; start the lab with ../shared/pretalx-lab/run-pretalx.sh "
+                     "and export PRETALX_URL (.ci/run does both)")
+    return url.rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def pretalx_event() -> str:
+    """The live lab's demo event slug."""
+    return os.environ.get("PRETALX_EVENT", "democon")
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember skipped tests, so CI can refuse a run that skipped a tier."""
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With REQUIRE_ALL_TIERS=1, any skipped test fails the run."""
+    if REQUIRE_ALL_TIERS and _skipped and exitstatus == 0:
+        print(f"\nREQUIRE_ALL_TIERS=1: {len(_skipped)} test(s) were skipped, e.g. {_skipped[0]}")
+        session.exitstatus = 1

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: fixture data and a local HTTP server."""

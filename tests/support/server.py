@@ -1,0 +1,110 @@
+"""A real HTTP server on 127.0.0.1 serving canned responses, paginated like pretalx's API."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Reply:
+    """One canned HTTP answer."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
+
+    @classmethod
+    def json(cls, data: Any, status: int = 200) -> Reply:
+        """A JSON answer."""
+        return cls(status, json.dumps(data).encode())
+
+
+Route = Reply | Callable[["Request"], Reply]
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the server saw."""
+
+    path: str  # path with query string
+    headers: dict[str, str]
+
+
+class ApiServer:
+    """Routes `path?query` to replies; records every request; unknown paths answer 404 with a pretalx detail."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[Request] = []
+        self._httpd: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        """The server's origin, e.g. http://127.0.0.1:54321."""
+        assert self._httpd is not None
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def route(self, path: str, reply: Route) -> None:
+        """Answer GET `path` (with its query string, if any) with `reply`."""
+        self.routes[path] = reply
+
+    def paginate(self, path: str, items: list[Any], page_size: int = 25) -> None:
+        """Serve `items` at `path` in pretalx's count/next/previous/results envelope."""
+        pages = [items[i:i + page_size] for i in range(0, len(items), page_size)] or [[]]
+        for number, chunk in enumerate(pages, start=1):
+            at = path if number == 1 else f"{path}?page={number}"
+            nxt = f"{self.url}{path}?page={number + 1}" if number < len(pages) else None
+            prev = (f"{self.url}{path}?page={number - 1}" if number > 2 else f"{self.url}{path}") if number > 1 else None
+            self.route(at, Reply.json({"count": len(items), "next": nxt, "previous": prev, "results": chunk}))
+
+    def start(self) -> None:
+        """Start serving in a background thread."""
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                server.requests.append(Request(self.path, dict(self.headers.items())))
+                route = server.routes.get(self.path) or server.routes.get(urlsplit(self.path).path + "*")
+                if route is None:
+                    reply = Reply.json({"detail": "Not found."}, 404)
+                else:
+                    reply = route(Request(self.path, dict(self.headers.items()))) if callable(route) else route
+                self.send_response(reply.status)
+                for key, value in reply.headers.items():
+                    self.send_header(key, value)
+                if "Content-Length" not in reply.headers:
+                    self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                self.wfile.write(reply.body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop serving."""
+        if self._httpd:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+
+@contextmanager
+def running() -> Iterator[ApiServer]:
+    """An ApiServer for the duration of a with-block."""
+    server = ApiServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
