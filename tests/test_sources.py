@@ -126,3 +126,23 @@ def test_live_pretalx_builds_one_page_per_object(pretalx_url, pretalx_event, tmp
     assert room["name"]["de"] in room_pages
     assert room["name"]["en"] in {h1(p) for p in (tmp_path / "en/room").glob("*/index.html")}
     assert room["name"]["de"] != room["name"]["en"]
+
+
+@pytest.mark.live
+def test_live_pretalx_frab_export_url_builds_the_same_sessions(pretalx_url, pretalx_event, tmp_path):
+    export = f"{pretalx_url}/{pretalx_event}/schedule/export/schedule.json"
+
+    assert build(export, "--out", str(tmp_path)) == 0
+
+    assert len(pages(tmp_path, "en", "talk")) == _count(pretalx_url, pretalx_event, "submissions")
+
+
+@pytest.mark.live
+def test_live_pretalx_unknown_event_fails_with_the_url_and_status(pretalx_url, tmp_path, capsys):
+    (tmp_path / "index.html").write_text("previous site")
+
+    assert build(f"{pretalx_url}/no-such-event/", "--out", str(tmp_path)) == 1
+
+    err = capsys.readouterr().err
+    assert f"{pretalx_url}/api/events/no-such-event/" in err and "404" in err
+    assert (tmp_path / "index.html").read_text() == "previous site"
