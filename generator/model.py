@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 DEFAULT_DAY_CHANGE_HOUR = 4
 
@@ -261,17 +262,63 @@ class Conference:
         """The conference day a moment belongs to."""
         return conference_day(moment.astimezone(self.zone), self.day_change_hour)
 
+    @cached_property
+    def _entries_by_day(self) -> dict[dt.date, tuple[Entry, ...]]:
+        return _group(self.entries, lambda e: self.day_of(e.slot.start))
+
+    @cached_property
+    def _entries_by_room(self) -> dict[str, tuple[Entry, ...]]:
+        return _group(self.entries, lambda e: e.slot.room_id)
+
+    @cached_property
+    def _entries_by_track(self) -> dict[str | None, tuple[Entry, ...]]:
+        return _group(self.entries, lambda e: e.session.track_id)
+
     def entries_on(self, day: Day) -> tuple[Entry, ...]:
         """The slots of one conference day."""
-        return tuple(e for e in self.entries if self.day_of(e.slot.start) == day.date)
+        return self._entries_by_day.get(day.date, ())
 
     def entries_in_room(self, room: Room) -> tuple[Entry, ...]:
         """The slots held in one room."""
-        return tuple(e for e in self.entries if e.slot.room_id == room.id)
+        return self._entries_by_room.get(room.id, ())
 
     def entries_in_track(self, track: Track) -> tuple[Entry, ...]:
         """The slots of one track's sessions."""
-        return tuple(e for e in self.entries if e.session.track_id == track.id)
+        return self._entries_by_track.get(track.id, ())
+
+    @cached_property
+    def _room_neighbours(self) -> dict[str, tuple[Entry | None, Entry | None]]:
+        result: dict[str, tuple[Entry | None, Entry | None]] = {}
+        for entries in self._entries_by_room.values():
+            talks = [e for e in entries if not e.session.is_break]
+            for i, entry in enumerate(talks):
+                result[entry.key] = (talks[i - 1] if i else None, talks[i + 1] if i + 1 < len(talks) else None)
+        return result
+
+    def neighbours_in_room(self, entry: Entry) -> tuple[Entry | None, Entry | None]:
+        """The sessions (not breaks) just before and just after this slot in the same room."""
+        return self._room_neighbours.get(entry.key, (None, None))
+
+    @cached_property
+    def _parallel(self) -> dict[str, list[Entry]]:
+        # one sweep in start order; the work is proportional to the number of overlapping pairs
+        result: dict[str, list[Entry]] = {}
+        running: list[Entry] = []
+        for entry in self.entries:
+            if entry.session.is_break:
+                continue
+            running = [e for e in running if e.slot.end > entry.slot.start]
+            mine = result.setdefault(entry.key, [])
+            for other in running:
+                if other.session.code != entry.session.code:
+                    mine.append(other)
+                    result[other.key].append(entry)
+            running.append(entry)
+        return result
+
+    def parallel_to(self, entry: Entry) -> tuple[Entry, ...]:
+        """Other sessions (not breaks) overlapping this slot in time, in timetable order."""
+        return tuple(self._parallel.get(entry.key, ()))
 
     @cached_property
     def _sessions_by_speaker(self) -> dict[str, tuple[Session, ...]]:
@@ -296,7 +343,7 @@ class Conference:
         """The sessions a speaker presents, in timetable order."""
         return self._sessions_by_speaker.get(speaker.code, ())
 
-    @property
+    @cached_property
     def talks(self) -> tuple[Session, ...]:
         """Sessions that are not breaks, in timetable order."""
         seen: dict[str, Session] = {}
@@ -309,3 +356,11 @@ class Conference:
         """The rooms these entries use, in the event's room order."""
         ids = {e.slot.room_id for e in entries}
         return tuple(room for room in self.rooms if room.id in ids)
+
+
+def _group(entries: Iterable[Entry], key: Callable[[Entry], Any]) -> dict[Any, tuple[Entry, ...]]:
+    """Entries grouped by `key`, each group keeping timetable order."""
+    groups: dict[Any, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(key(entry), []).append(entry)
+    return {k: tuple(v) for k, v in groups.items()}
