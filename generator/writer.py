@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -15,6 +14,9 @@ from .errors import OutputError
 log = logging.getLogger(__name__)
 
 MANIFEST = ".pretalx-static-manifest.json"
+TEMP_SUFFIX = ".pretalx-static.tmp"  # `.{name}.{pid}{TEMP_SUFFIX}`: only this tool makes such names
+
+Advance = Callable[[int], None]
 
 
 @dataclass
@@ -42,65 +44,116 @@ class WriteReport:
     unchanged: int
     deleted: int
     kept_foreign: tuple[str, ...] = ()
+    written_paths: tuple[str, ...] = ()
+    deleted_paths: tuple[str, ...] = ()
 
 
 def check_path(path: str) -> None:
     """Refuse paths that are absolute, climb out, or carry odd characters."""
     pure = PurePosixPath(path)
     if (not path or pure.is_absolute() or "\\" in path or "\x00" in path
-            or any(part in {"", ".", ".."} for part in path.split("/"))):
-        raise OutputError(f"refusing output path {path!r}: it could escape the output directory")
+            or any(part in {"", ".", ".."} for part in path.split("/"))
+            or path == MANIFEST or path.endswith(TEMP_SUFFIX)):
+        raise OutputError(f"refusing output path {path!r}: it could escape the output directory "
+                          "or clash with the tool's own bookkeeping files")
 
 
-def write(plan: Plan, out: Path) -> WriteReport:
-    """Make `out` hold exactly the planned files (plus files the tool never wrote), touching only what changed."""
-    out.mkdir(parents=True, exist_ok=True)
+def write(plan: Plan, out: Path, advance: Advance | None = None) -> WriteReport:
+    """Make `out` hold exactly the planned files (plus files the tool never wrote), touching only what changed.
+
+    Every file is replaced atomically, so a build killed at any moment leaves each file either old or new.
+    The manifest names every file the tool may have written before any is touched, so files of an
+    interrupted build are still recognised as ours (and pruned when no longer planned) next time.
+    """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output directory {out}: {exc.strerror}") from None
     root = out.resolve()
+    existing = _scan(out)
+    for stale in sorted(p for p in existing if _is_temporary(p)):
+        _unlink(out / stale)  # left by a build that was killed mid-write
     previous = _read_manifest(out)
-    written = unchanged = 0
-    for path in sorted(plan.files):
+    changed = [path for path in sorted(plan.files) if not _same_bytes(out / path, plan.files[path], path in existing)]
+    obsolete = sorted(path for path in previous - plan.files.keys() if path in existing)
+    for path in changed:  # refuse before the first write, not halfway through
         target = out / path
         if not target.resolve().is_relative_to(root):
             raise OutputError(f"refusing to write {path}: it resolves outside {out}")
-        content = plan.files[path]
-        if _same_bytes(target, content):
-            unchanged += 1
-            continue
-        _atomic_write(target, content)
-        written += 1
-    deleted = 0
-    for path in sorted(previous - plan.files.keys()):
+        if target.is_dir():
+            raise OutputError(f"cannot write {path}: a folder of that name is in the way",
+                              hint=f"move or delete {target}")
+    if changed or obsolete or previous != plan.files.keys():
+        _atomic_write(out / MANIFEST, _manifest_bytes(previous | plan.files.keys()))
+    for path in changed:
+        _atomic_write(out / path, plan.files[path])
+        if advance:
+            advance(1)
+    for path in obsolete:
         target = out / path
-        if target.is_file() and target.resolve().is_relative_to(root):
-            target.unlink()
-            deleted += 1
+        if target.resolve().is_relative_to(root):
+            _unlink(target)
             _remove_empty_parents(target.parent, root)
-    _atomic_write(out / MANIFEST, _manifest_bytes(plan.files))
-    foreign = tuple(sorted(_foreign_files(out, plan.files.keys())))
+    if changed or obsolete or previous != plan.files.keys():
+        _atomic_write(out / MANIFEST, _manifest_bytes(plan.files.keys()))
+    foreign = tuple(sorted(p for p in existing if p not in plan.files and p not in previous
+                           and p != MANIFEST and not _is_temporary(p)))
     if foreign:
-        log.info("left alone %d file(s) this tool did not write, e.g. %s", len(foreign), foreign[0])
-    return WriteReport(written, unchanged, deleted, foreign)
+        log.info("left alone %d file(s) this tool did not write: %s", len(foreign), ", ".join(foreign[:5])
+                 + (", …" if len(foreign) > 5 else ""))
+    return WriteReport(len(changed), len(plan.files) - len(changed), len(obsolete), foreign,
+                       tuple(changed), tuple(obsolete))
 
 
-def _same_bytes(target: Path, content: bytes) -> bool:
+def _scan(out: Path) -> set[str]:
+    """Every file under `out` (relative POSIX paths), skipping version-control folders."""
+    found: set[str] = set()
+    for directory, subdirs, files in os.walk(out):
+        subdirs[:] = sorted(d for d in subdirs if d not in {".git", ".hg", ".svn"})
+        relative = Path(directory).relative_to(out).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        found.update(prefix + name for name in files)
+    return found
+
+
+def _is_temporary(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def _same_bytes(target: Path, content: bytes, exists: bool) -> bool:
+    if not exists:
+        return False
     try:
         if target.stat().st_size != len(content):
             return False
-        return hashlib.sha256(target.read_bytes()).digest() == hashlib.sha256(content).digest()
+        return target.read_bytes() == content
     except OSError:
         return False
 
 
 def _atomic_write(target: Path, content: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary = target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as handle:
             handle.write(content)
         os.replace(temporary, target)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}",
+                          hint="check permissions and free space; files already replaced are complete") from None
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+def _unlink(target: Path) -> None:
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise OutputError(f"cannot delete {target}: {exc.strerror or exc}") from None
 
 
 def _read_manifest(out: Path) -> set[str]:
@@ -113,7 +166,7 @@ def _read_manifest(out: Path) -> set[str]:
     for path in files if isinstance(files, list) else ():
         try:
             check_path(path)
-        except OutputError:
+        except (OutputError, TypeError):
             continue  # a tampered manifest cannot make us delete outside the tree
         result.add(path)
     return result
@@ -121,15 +174,6 @@ def _read_manifest(out: Path) -> set[str]:
 
 def _manifest_bytes(paths: Iterable[str]) -> bytes:
     return (json.dumps({"files": sorted(paths)}, indent=0) + "\n").encode()
-
-
-def _foreign_files(out: Path, ours: Iterable[str]) -> Iterable[str]:
-    known = set(ours) | {MANIFEST}
-    for path in out.rglob("*"):
-        if path.is_file():
-            relative = path.relative_to(out).as_posix()
-            if relative not in known and not relative.startswith(".git/"):
-                yield relative
 
 
 def _remove_empty_parents(directory: Path, root: Path) -> None:
