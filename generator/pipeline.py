@@ -10,13 +10,14 @@ from pathlib import Path
 
 import requests
 
-from . import sources
+from . import sources, urls
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
 from .errors import UsageError
 from .model import Conference
 from .normalise import normalise
 from .normalise.checks import is_safe_segment
 from .render.html import HtmlRenderer, environment
+from .render.search import search_index
 from .sources import snapshot
 from .writer import Plan, WriteReport, write
 
@@ -86,6 +87,7 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     for locale in locales:
         for path, content, owner in html.pages(locale):
             plan.add(path, content, owner)
+        plan.add(urls.search_index(locale), search_index(conference, locale), f"search index {locale}")
     for name, content in static_files([*settings.static_dirs, DEFAULT_STATIC]):
         plan.add(f"static/{name}", content, f"static file {name}")
     return plan

@@ -81,6 +81,11 @@ def frab_json(lang: str) -> str:
     return f"{segment(lang)}/frab/schedule.json"
 
 
+def search_index(lang: str) -> str:
+    """The prebuilt search index of one locale, a script loaded on demand."""
+    return f"{segment(lang)}/search.js"
+
+
 def static(name: str) -> str:
     """A static asset."""
     return f"static/{name}"
