@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
-import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import Settings
+from .config import Given, Settings, load_settings
 from .errors import BuildError
 
 log = logging.getLogger("generator")
@@ -24,13 +24,19 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="build.py",
         description="Build a static schedule website with iCal and JSON feeds from a pretalx event.",
-        epilog="Without SOURCE, the bundled demo event is built (offline). Exit code 0 means the site was built.")
+        epilog="Without SOURCE, the bundled demo event is built (offline). Exit code 0 means the site was built. "
+               "Settings come from a config file (--config, else ./schedule-site.toml, else "
+               "[tool.pretalx-static] in ./pyproject.toml), then PRETALX_STATIC_<KEY> environment variables, "
+               "then these options, each overriding the one before.")
     p.add_argument("source", nargs="?", metavar="SOURCE",
                    help="event URL (https://pretalx.example/democon/), API URL (…/api/events/democon/), "
                         "frab schedule.json URL or file, or a snapshot file")
-    p.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR",
+    p.add_argument("--config", type=Path, metavar="FILE",
+                   help="read settings from this TOML file (schedule-site.toml, or a pyproject.toml "
+                        "with a [tool.pretalx-static] table); options given here override it")
+    p.add_argument("--out", type=Path, metavar="DIR",
                    help="output directory (default: _site)")
-    p.add_argument("--locale", metavar="LIST", default="",
+    p.add_argument("--locale", metavar="LIST",
                    help="comma-separated locales to build, in order (default: every locale of the event)")
     p.add_argument("--base-url", metavar="URL",
                    help="public URL of the site; makes feed links absolute and enables webcal:// links")
@@ -38,44 +44,60 @@ def parser() -> argparse.ArgumentParser:
                    help="save the fetched raw data to FILE, to rebuild the same site offline later")
     p.add_argument("--token", metavar="TOKEN",
                    help="pretalx API token to preview an unreleased schedule (default: $PRETALX_TOKEN); never written out")
-    p.add_argument("--legacy", action="store_true",
+    p.add_argument("--legacy", action="store_true", default=None,
                    help="use pretalx's legacy API (Pretalx-Version: LEGACY) even where the current API exists")
-    p.add_argument("--day-change", type=int, default=4, metavar="HOUR",
+    p.add_argument("--day-change", type=int, metavar="HOUR",
                    help="hour at which one conference day ends and the next begins (default: 4)")
-    p.add_argument("--templates", type=Path, action="append", default=[], metavar="DIR",
+    p.add_argument("--templates", type=Path, action="append", metavar="DIR",
                    help="folder of templates that override the built-in ones, file by file (repeatable)")
-    p.add_argument("--static", type=Path, action="append", default=[], metavar="DIR",
+    p.add_argument("--static", type=Path, action="append", metavar="DIR",
                    help="folder of static files that override the built-in ones, file by file (repeatable)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="timeout of each HTTP request (default: 30)")
-    p.add_argument("--strict", action="store_true", help="fail on data problems instead of warning")
+    p.add_argument("--strict", action="store_true", default=None, help="fail on data problems instead of warning")
+    p.add_argument("--mirror-media", action="store_true", default=None,
+                   help="download speaker avatars and session images into static/media/ so the site loads "
+                        "nothing from other hosts (default: link them from pretalx)")
+    p.add_argument("--offline", action="store_true", default=None,
+                   help="add a service worker that caches the whole site after the first visit, "
+                        "so it works without network")
+    p.add_argument("--cache-dir", type=Path, metavar="DIR",
+                   help="folder kept between builds for downloaded media (default: .cache/pretalx-static)")
+    p.add_argument("--serve", type=int, nargs="?", const=8000, metavar="PORT",
+                   help="after building, serve the site on http://127.0.0.1:PORT/ (default port: 8000) until Ctrl-C")
+    p.add_argument("--watch", action="store_true",
+                   help="with --serve: rebuild when templates, static files or the config file change")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     p.add_argument("--verbose", action="store_true", help="print what is fetched and written")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
 
+# option (argparse dest) → config key; options not given stay out, so the config file and environment show through
+FLAG_KEYS = {"source": "source", "out": "out", "locale": "locales", "base_url": "base_url",
+             "save_snapshot": "save_snapshot", "token": "token", "legacy": "legacy", "day_change": "day_change",
+             "templates": "templates", "static": "static", "timeout": "timeout", "strict": "strict",
+             "mirror_media": "mirror_media", "offline": "offline", "cache_dir": "cache_dir"}
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
-    """Settings from parsed arguments and the environment."""
-    if not 0 <= args.day_change <= 23:
-        raise BuildError(f"--day-change must be an hour from 0 to 23, not {args.day_change}")
-    return Settings(
-        source=args.source, out=args.out,
-        locales=tuple(x.strip() for x in args.locale.split(",") if x.strip()),
-        base_url=args.base_url, save_snapshot=args.save_snapshot,
-        token=args.token or os.environ.get("PRETALX_TOKEN") or None, strict=args.strict,
-        quiet=args.quiet, legacy=args.legacy, day_change_hour=args.day_change, timeout=args.timeout,
-        templates_dirs=tuple(args.templates), static_dirs=tuple(args.static))
+    """Settings from the config file, the environment, then the options given, each overriding the last."""
+    flags = {key: Given(getattr(args, dest), "SOURCE" if dest == "source" else "--" + dest.replace("_", "-"))
+             for dest, key in FLAG_KEYS.items() if getattr(args, dest, None) is not None}
+    return dataclasses.replace(load_settings(flags, config=args.config), quiet=bool(args.quiet))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a build; return the exit code."""
     args = parser().parse_args(argv)
+    if args.watch and args.serve is None:
+        parser().error("--watch needs --serve")
     level = logging.ERROR if args.quiet else logging.INFO if args.verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
     try:
         from .pipeline import build  # heavy imports only after the arguments are known
-        report = build(settings_from(args))
+        settings = settings_from(args)
+        report = build(settings)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("The output directory was left as it was.", file=sys.stderr)
@@ -90,6 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
     if not args.quiet:
         print(report.summary())
+    if args.serve is not None:
+        from .serve import serve_until_interrupted
+        serve_until_interrupted(settings, port=args.serve, watch=args.watch)
     return EXIT_OK
 
 
