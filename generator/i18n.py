@@ -1,10 +1,30 @@
-"""Choosing the string of a multilingual field for a locale."""
+"""Locales: choosing a multilingual string, the interface translations, and dates, times and durations."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import gettext
+import io
+import re
 from collections.abc import Mapping
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton, format_time
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.units import format_unit
 
 from .model import Multilingual
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+SOURCE_LOCALE = "en"  # the templates' msgids are English: a missing translation shows them
+# pretalx's plain "en" is not American English: conferences write "Sunday, 1 March 2026" and 13:00
+FORMAT_LOCALES = {"en": "en_GB"}
+LOCALE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
 def choose(value: Multilingual | Mapping[str, str] | str | None, locale: str,
@@ -26,3 +46,92 @@ def choose(value: Multilingual | Mapping[str, str] | str | None, locale: str,
         if values[key]:
             return values[key]
     return ""
+
+
+def locale_code(value: object) -> str | None:
+    """`value` as a locale code usable as a folder name (`de`, `pt-BR`, `de-formal`), or None when it is not one."""
+    if not isinstance(value, str) or not LOCALE_CODE.match(value.strip()):
+        return None
+    return value.strip()
+
+
+def _candidates(locale: str) -> tuple[str, ...]:
+    """Catalog and Babel names to try for a site locale, most specific first: `pt-BR` → pt_BR, pt."""
+    name = locale.replace("-", "_")
+    return tuple(dict.fromkeys((name, name.split("_")[0])))
+
+
+def catalog_path(language: str) -> Path:
+    """The .po file holding the interface strings of `language` (gettext's folder layout)."""
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalog_languages() -> tuple[str, ...]:
+    """The languages that have an interface catalog, sorted."""
+    return tuple(sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")))
+
+
+@functools.lru_cache(maxsize=None)
+def ui_translations(locale: str | None) -> gettext.NullTranslations:
+    """The interface translations of `locale`, read from its .po file; untranslated strings stay English.
+
+    The .po is compiled in memory (fuzzy and empty entries left out), so no binary catalog is committed.
+    """
+    for name in _candidates(locale or SOURCE_LOCALE):
+        path = catalog_path(name)
+        if path.is_file():
+            with path.open("rb") as po:
+                catalog = read_po(po, locale=name, domain=DOMAIN)
+            compiled = io.BytesIO()
+            write_mo(compiled, catalog, use_fuzzy=False)
+            compiled.seek(0)
+            return gettext.GNUTranslations(compiled)
+    return gettext.NullTranslations()
+
+
+@functools.lru_cache(maxsize=None)
+def format_locale(locale: str) -> Locale:
+    """The Babel locale that formats dates and times for a site locale (its language when Babel lacks the variant)."""
+    for name in _candidates(locale):
+        try:
+            return Locale.parse(FORMAT_LOCALES.get(name, name))
+        except (UnknownLocaleError, ValueError):
+            continue
+    return Locale.parse(FORMAT_LOCALES[SOURCE_LOCALE])
+
+
+def long_date(value: dt.date, locale: str) -> str:
+    """A date written out with its weekday: "Sunday, 1 March 2026", "Sonntag, 1. März 2026"."""
+    return format_date(value, "full", locale=format_locale(locale))
+
+
+def short_date(value: dt.date, locale: str) -> str:
+    """A compact date with its weekday, for lists: "Sun, 1 Mar 2026", "So., 1. März 2026"."""
+    return format_skeleton("yMMMEd", value, locale=format_locale(locale))
+
+
+def time_of_day(moment: dt.datetime, zone: dt.tzinfo, locale: str) -> str:
+    """A wall-clock time in `zone`, 24-hour where the locale uses it: "13:00" (de, fr, en), "1:00 PM" (en-US)."""
+    local = moment.astimezone(zone)
+    return format_time(local, "short", tzinfo=zone, locale=format_locale(locale))
+
+
+def duration(length: dt.timedelta, locale: str) -> str:
+    """A session length in hours and minutes: "1 hr 30 mins", "1 Std., 30 Min.", "45 min"."""
+    minutes = max(0, round(length.total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    where = format_locale(locale)
+    parts = [format_unit(hours, "duration-hour", length="short", locale=where)] if hours else []
+    if minutes or not hours:
+        parts.append(format_unit(minutes, "duration-minute", length="short", locale=where))
+    return format_list(parts, style="unit-narrow", locale=where)
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, for a language switcher: "Deutsch", "français", "English"."""
+    for name in _candidates(code):
+        try:
+            return Locale.parse(name).get_display_name(name) or code
+        except (UnknownLocaleError, ValueError):
+            continue
+    return code

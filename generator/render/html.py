@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
+import posixpath
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
-from .. import urls
+from .. import i18n, urls
 from ..i18n import choose
 from ..model import Conference, Multilingual
+from .grid import day_grid
 from .markup import render_markdown
+from .search import script_json
 
 
 def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
@@ -21,9 +26,38 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"])
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    # one environment for every locale, so templates compile once; `_()` finds the page's locale in its context
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
     env.filters["markdown"] = render_markdown
+    env.filters["initials"] = initials
+    env.filters["script_json"] = lambda data: Markup(script_json(data))
     return env
+
+
+def _ui(context: jinja2.runtime.Context) -> gettext.NullTranslations:
+    """The interface translations of the locale being rendered (English outside a page's context)."""
+    return i18n.ui_translations(context.get("locale"))
+
+
+@jinja2.pass_context
+def _gettext(context: jinja2.runtime.Context, message: str) -> str:
+    return _ui(context).gettext(message)
+
+
+@jinja2.pass_context
+def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
+    return _ui(context).ngettext(singular, plural, n)
+
+
+@jinja2.pass_context
+def _pgettext(context: jinja2.runtime.Context, message_context: str, message: str) -> str:
+    return _ui(context).pgettext(message_context, message)
+
+
+@jinja2.pass_context
+def _npgettext(context: jinja2.runtime.Context, message_context: str, singular: str, plural: str, n: int) -> str:
+    return _ui(context).npgettext(message_context, singular, plural, n)
 
 
 class PageContext:
@@ -39,12 +73,24 @@ class PageContext:
         return choose(value, self.locale, self.conference.default_locale)
 
     def time(self, moment: dt.datetime) -> str:
-        """A time of day in the event's zone."""
-        return moment.astimezone(self.conference.zone).strftime("%H:%M")
+        """A time of day in the event's zone, as the locale writes it."""
+        return i18n.time_of_day(moment, self.conference.zone, self.locale)
 
     def date(self, value: dt.date) -> str:
-        """A date, written out."""
-        return value.strftime("%A, %Y-%m-%d")
+        """A date written out with its weekday, as the locale writes it."""
+        return i18n.long_date(value, self.locale)
+
+    def short_date(self, value: dt.date) -> str:
+        """A compact date with its weekday, for lists and navigation."""
+        return i18n.short_date(value, self.locale)
+
+    def duration(self, length: dt.timedelta) -> str:
+        """A session length in hours and minutes, in this locale."""
+        return i18n.duration(length, self.locale)
+
+    def language(self, code: str) -> str:
+        """A language's own name ("Deutsch"), for language lists."""
+        return i18n.language_name(code)
 
     def iso(self, moment: dt.datetime) -> str:
         """A machine-readable timestamp for <time datetime>."""
@@ -66,8 +112,9 @@ class HtmlRenderer:
         conf = self.conference
         yield self._page("overview.html", urls.home(locale), locale, "overview")
         for day in conf.days:
+            entries = conf.entries_on(day)
             yield self._page("day.html", urls.day(locale, day.date), locale, f"day {day.date}",
-                             day=day, entries=conf.entries_on(day))
+                             day=day, entries=entries, grid=day_grid(entries, conf.rooms))
         for room in conf.rooms:
             yield self._page("room.html", urls.room(locale, room.slug), locale, f"room {room.id}",
                              room=room, entries=conf.entries_in_room(room))
@@ -80,7 +127,9 @@ class HtmlRenderer:
         for speaker in conf.speakers:
             yield self._page("speaker.html", urls.speaker(locale, speaker.code), locale,
                              f"speaker {speaker.code}", speaker=speaker, sessions=conf.sessions_of(speaker))
-        yield self._page("talks.html", urls.talks(locale), locale, "session list", sessions=conf.talks)
+        yield self._page("talks.html", urls.talks(locale), locale, "session list", sessions=conf.talks,
+                         by_day=[(day, [e for e in conf.entries_on(day) if not e.session.is_break])
+                                 for day in conf.days])
         yield self._page("speakers.html", urls.speakers(locale), locale, "speaker list")
 
     def root_pages(self) -> Iterator[tuple[str, bytes, str]]:
@@ -94,7 +143,23 @@ class HtmlRenderer:
         def link(target: str) -> str:
             return urls.relative(path, target)
 
+        language_links = [(lang, urls.absolute(self.base_url, target) or link(target))
+                          for lang, target in same_page_in(path, locale, self.locales)]
         html = self.env.get_template(template).render(
             conf=self.conference, locale=locale, locales=self.locales, page_path=path, link=link, urls=urls,
-            t=ctx.t, fmt=ctx, **context)
+            t=ctx.t, fmt=ctx, language_links=language_links, **context)
         return path, html.encode("utf-8"), owner
+
+
+def same_page_in(path: str, locale: str, locales: Sequence[str]) -> list[tuple[str, str]]:
+    """(locale, path) of `path` in every locale: `de/talk/X/index.html` → en/talk/X/…; none for pages outside one."""
+    here = posixpath.dirname(urls.home(locale)) + "/"
+    if not path.startswith(here):
+        return []
+    return [(lang, posixpath.dirname(urls.home(lang)) + "/" + path.removeprefix(here)) for lang in locales]
+
+
+def initials(name: str) -> str:
+    """Up to two initials of a name, for the avatar placeholder ("Ada Lovelace" → "AL")."""
+    words = [w for w in name.split() if w[:1].isalnum()]
+    return "".join(w[0] for w in (words[:1] + words[-1:] if len(words) > 1 else words)).upper() or "?"
