@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from . import sources, urls
+from . import media, offline, sources, urls
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
 from .errors import UsageError
 from .model import Conference
@@ -55,6 +55,10 @@ def build(settings: Settings, session: requests.Session | None = None) -> BuildR
 
     locales = choose_locales(conference, settings.locales)
     plan = plan_site(conference, settings, locales)
+    if settings.mirror_media:  # before writing: a failed download cannot leave half a site
+        media.mirror(plan, conference, settings, session)
+    if settings.offline:  # last: the worker's list and hash cover every other file
+        offline.add_service_worker(plan, [*settings.static_dirs, DEFAULT_STATIC])
     rendered = time.perf_counter()
 
     report = write(plan, settings.out)
@@ -77,10 +81,13 @@ def choose_locales(conference: Conference, wanted: tuple[str, ...]) -> tuple[str
 def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ...]) -> Plan:
     """Every output file of the site, rendered in memory."""
     conference = dataclasses.replace(conference, locales=locales) if locales != conference.locales else conference
+    if settings.title:
+        conference = dataclasses.replace(conference, name=settings.title)
     if conference.default_locale not in locales:
         conference = dataclasses.replace(conference, default_locale=locales[0])
     plan = Plan()
     env = environment([*settings.templates_dirs, DEFAULT_TEMPLATES])
+    env.globals["site_links"] = settings.links  # the organiser's extra links (config file `links`)
     html = HtmlRenderer(conference, env, base_url=settings.base_url, locales=locales)
     for path, content, owner in html.root_pages():
         plan.add(path, content, owner)
@@ -89,7 +96,8 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
             plan.add(path, content, owner)
         plan.add(urls.search_index(locale), search_index(conference, locale), f"search index {locale}")
     for name, content in static_files([*settings.static_dirs, DEFAULT_STATIC]):
-        plan.add(f"static/{name}", content, f"static file {name}")
+        if name not in offline.SOURCES:  # the service worker ships only with --offline, filled in
+            plan.add(f"static/{name}", content, f"static file {name}")
     return plan
 
 
