@@ -97,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from .pipeline import build  # heavy imports only after the arguments are known
         settings = settings_from(args)
+        if args.watch:
+            from .serve import for_watching
+            settings = for_watching(settings)
         report = build(settings)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
