@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .. import i18n, urls
 from ..i18n import choose
-from ..model import Conference, Multilingual
+from ..model import Conference, Entry, Multilingual, Room, Track
 from .grid import day_grid
 from .markup import render_markdown
 from .search import script_json
@@ -92,6 +92,17 @@ class PageContext:
         """A language's own name ("Deutsch"), for language lists."""
         return i18n.language_name(code)
 
+    def facets(self, entries: Sequence[Entry]) -> tuple[list[dt.date], list[Room], list[Track], list[str]]:
+        """The days, rooms, tracks and content languages of these slots' sessions, for the filter form."""
+        conf = self.conference
+        talks = [e for e in entries if not e.session.is_break]
+        rooms = {e.slot.room_id for e in talks}
+        tracks = {e.session.track_id for e in talks}
+        return (sorted({conf.day_of(e.slot.start) for e in talks}),
+                [room for room in conf.rooms if room.id in rooms],
+                [track for track in conf.tracks if track.id in tracks],
+                sorted({e.session.content_locale for e in talks if e.session.content_locale}))
+
     def iso(self, moment: dt.datetime) -> str:
         """A machine-readable timestamp for <time datetime>."""
         return moment.isoformat()
@@ -111,10 +122,12 @@ class HtmlRenderer:
         """(path, bytes, owner) for every page of `locale`."""
         conf = self.conference
         yield self._page("overview.html", urls.home(locale), locale, "overview")
-        for day in conf.days:
+        for index, day in enumerate(conf.days):
             entries = conf.entries_on(day)
             yield self._page("day.html", urls.day(locale, day.date), locale, f"day {day.date}",
-                             day=day, entries=entries, grid=day_grid(entries, conf.rooms))
+                             day=day, entries=entries, grid=day_grid(entries, conf.rooms),
+                             before=conf.days[index - 1] if index else None,
+                             after=conf.days[index + 1] if index + 1 < len(conf.days) else None)
         for room in conf.rooms:
             yield self._page("room.html", urls.room(locale, room.slug), locale, f"room {room.id}",
                              room=room, entries=conf.entries_in_room(room))

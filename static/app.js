@@ -1,0 +1,259 @@
+/* pretalx-static: search, filters, favourites, now and next, time zones. Plain JavaScript, no dependencies.
+   Every page works without this file; it only adds to what the HTML already holds. */
+(() => {
+  "use strict";
+  const D = document, body = D.body, page = body.dataset;
+  const ui = JSON.parse(D.getElementById("ui-strings").textContent);
+  const lang = D.documentElement.lang;
+  const eventTz = page.tz, localTz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const key = (name) => `pretalx-static:${page.event}:${name}`;
+  const params = new URLSearchParams(location.search);
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, k) => values[k]);
+  const el = (tag, props = {}, ...children) => {
+    const node = Object.assign(D.createElement(tag), props);
+    node.append(...children);
+    return node;
+  };
+
+  // ---- storage (private windows and file:// may refuse it: then nothing is remembered)
+  const load = (name, fallback) => {
+    try { return JSON.parse(localStorage.getItem(key(name))) ?? fallback; } catch (e) { return fallback; }
+  };
+  const save = (name, value) => { try { localStorage.setItem(key(name), JSON.stringify(value)); } catch (e) { /* ignore */ } };
+
+  // ---- the search index, a script loaded once on demand (fetch is refused on file://)
+  let indexPromise = null;
+  const indexBase = new URL(page.index, location.href);
+  const loadIndex = () => indexPromise ??= new Promise((resolve, reject) => {
+    const script = el("script", { src: page.index });
+    script.onload = () => resolve(prepare(window.pretalxStaticIndex));
+    script.onerror = () => { indexPromise = null; reject(new Error(ui.loadFailed)); };
+    D.head.append(script);
+  });
+  const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  const prepare = (index) => {
+    const names = new Map(index.speakers.map((p) => [p.c, p.n]));
+    for (const s of index.sessions) {
+      s.names = s.s.map((c) => names.get(c) || "").join(", ");
+      s.hay = fold([s.t, s.names, s.tr, s.r].join(" "));
+    }
+    for (const p of index.speakers) p.hay = fold(p.n);
+    return index;
+  };
+  const href = (item) => new URL(item.u, indexBase).href;
+
+  // ---- times: the event's zone or the visitor's
+  let zone = load("tz", "event") === "local" ? localTz : eventTz;
+  const clock = (value) => new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZone: zone })
+    .format(new Date(value));
+  const span = (s) => `${clock(s.b)}–${clock(s.e)}`;
+  const applyZone = () => {
+    const original = zone === eventTz;
+    for (const t of D.querySelectorAll("time[data-f]")) {
+      t.dataset.text ??= t.textContent;
+      t.textContent = original ? t.dataset.text : clock(t.getAttribute("datetime"));
+    }
+    for (const line of D.querySelectorAll(".tz-line")) {
+      line.dataset.text ??= line.textContent;
+      line.textContent = line.dataset.text.split(eventTz).join(zone);
+    }
+  };
+  const tzBox = D.querySelector("fieldset.tz");
+  if (tzBox && localTz && localTz !== eventTz) {
+    tzBox.hidden = false;
+    for (const radio of tzBox.querySelectorAll("input")) {
+      radio.checked = (radio.value === "local") === (zone === localTz);
+      radio.addEventListener("change", () => {
+        zone = radio.value === "local" ? localTz : eventTz;
+        save("tz", radio.value);
+        applyZone();
+        tick();
+      });
+    }
+    tzBox.querySelector("input[value=local]").parentElement.append(` (${localTz})`);
+    tzBox.querySelector("input[value=event]").parentElement.append(` (${eventTz})`);
+  }
+  if (zone !== eventTz) applyZone();
+
+  // ---- favourites, kept in this browser
+  const favourites = new Set(load("favourites", []));
+  const favButton = (code) => {
+    const button = el("button", { type: "button", className: "fav", textContent: "★" });
+    button.dataset.code = code;
+    button.setAttribute("aria-label", ui.favourite);
+    button.addEventListener("click", () => {
+      if (favourites.has(code)) favourites.delete(code); else favourites.add(code);
+      save("favourites", [...favourites].sort());
+      showFavourites();
+      applyFilters();
+    });
+    return button;
+  };
+  const showFavourites = () => {
+    for (const b of D.querySelectorAll("button.fav")) b.setAttribute("aria-pressed", favourites.has(b.dataset.code));
+  };
+  for (const holder of D.querySelectorAll("[data-code]")) {
+    const button = favButton(holder.dataset.code);
+    const heading = holder.querySelector("h1");
+    if (heading) heading.after(button); else holder.append(button);
+  }
+  showFavourites();
+  for (const item of D.querySelectorAll("li.mine")) item.hidden = false;
+
+  // ---- filters: day, room, track, language, favourites; kept in the URL so a reload keeps them
+  const form = D.querySelector("form.filters");
+  const slots = [...D.querySelectorAll("li.slot")];
+  const choice = () => Object.fromEntries([...(form?.elements || [])].filter((c) => c.name)
+    .map((c) => [c.name, c.type === "checkbox" ? (c.checked ? "1" : "") : c.value]));
+  function applyFilters() {
+    if (!form) return;
+    const f = choice();
+    const active = Object.values(f).some(Boolean);
+    let shown = 0, total = 0;
+    for (const slot of slots) {
+      const d = slot.dataset;
+      if (!d.code) { slot.hidden = active; continue; }  // breaks only make sense in the full timetable
+      total += 1;
+      const ok = (!f.day || d.day === f.day) && (!f.room || d.room === f.room) && (!f.track || d.track === f.track)
+        && (!f.lang || d.lang === f.lang) && (!f.mine || favourites.has(d.code));
+      slot.hidden = !ok;
+      if (ok) shown += 1;
+    }
+    for (const group of D.querySelectorAll(".day-group")) group.hidden = !group.querySelector("li.slot:not([hidden])");
+    form.querySelector(".filter-status").textContent = active ? fill(ui.shown, { shown, total }) : "";
+    for (const tools of D.querySelectorAll(".mine-tools")) tools.hidden = !f.mine;
+  }
+  const remember = () => {
+    const query = new URLSearchParams(location.search);
+    for (const [name, value] of Object.entries(choice())) {
+      if (value) query.set(name, value); else query.delete(name);
+    }
+    const text = query.toString();
+    history.replaceState(null, "", (text ? `?${text}` : location.pathname) + location.hash);
+  };
+  if (form) {
+    form.hidden = false;
+    for (const control of form.elements) {
+      if (!control.name || !params.has(control.name)) continue;
+      if (control.type === "checkbox") control.checked = params.get(control.name) === "1";
+      else if ([...control.options].some((o) => o.value === params.get(control.name))) control.value = params.get(control.name);
+    }
+    form.addEventListener("change", () => { applyFilters(); remember(); });
+    form.addEventListener("reset", () => setTimeout(() => { applyFilters(); remember(); }));
+    form.addEventListener("submit", (e) => e.preventDefault());
+    applyFilters();
+  }
+
+  // ---- the favourites as an .ics file, built here from the index
+  const icsText = (value) => String(value).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,")
+    .replace(/\r?\n/g, "\\n");
+  const icsTime = (value) => new Date(value).toISOString().replace(/\.\d{3}/, "").replace(/[-:]/g, "");
+  const icsFold = (line) => {  // RFC 5545: lines of at most 75 octets
+    const out = [];
+    let current = "", size = 0;
+    for (const ch of line) {
+      const n = new TextEncoder().encode(ch).length;
+      if (size + n > (out.length ? 74 : 75)) { out.push(current); current = ""; size = 0; }
+      current += ch; size += n;
+    }
+    out.push(current);
+    return out.join("\r\n ");
+  };
+  const downloadFavourites = async () => {
+    const index = await loadIndex();
+    const stamp = icsTime(Date.now());
+    const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//pretalx-static//favourites//EN", "CALSCALE:GREGORIAN",
+      "METHOD:PUBLISH", `X-WR-CALNAME:${icsText(`${index.name}: ${ui.myCalendar}`)}`];
+    for (const s of index.sessions.filter((s) => favourites.has(s.c))) {
+      lines.push("BEGIN:VEVENT", `UID:${s.k}@${index.event}.pretalx-static`, `DTSTAMP:${stamp}`,
+        `DTSTART:${icsTime(s.b)}`, `DTEND:${icsTime(s.e)}`, `SUMMARY:${icsText(s.t)}`, `LOCATION:${icsText(s.r)}`);
+      if (s.names) lines.push(`DESCRIPTION:${icsText(s.names)}`);
+      if (/^https?:/.test(indexBase.protocol)) lines.push(`URL:${href(s)}`);
+      if (s.x) lines.push("STATUS:CANCELLED");
+      lines.push("END:VEVENT");
+    }
+    lines.push("END:VCALENDAR");
+    const blob = new Blob([lines.map(icsFold).join("\r\n") + "\r\n"], { type: "text/calendar" });
+    const link = el("a", { href: URL.createObjectURL(blob), download: `${index.event}-favourites.ics` });
+    body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  };
+  for (const button of D.querySelectorAll("button.download-ics")) button.addEventListener("click", downloadFavourites);
+
+  // ---- search across all sessions and speakers
+  const box = D.getElementById("search-results"), input = D.getElementById("q");
+  const sessionItem = (s) => el("li", {}, el("a", { href: href(s), textContent: s.t }),
+    el("span", { className: "muted", textContent: ` ${[s.names, `${span(s)} ${s.r}`].filter(Boolean).join(" · ")}` }));
+  const runSearch = async () => {
+    const words = fold(input.value).split(/\s+/).filter(Boolean);
+    if (!words.length) { box.hidden = true; box.replaceChildren(); return; }
+    let index;
+    try { index = await loadIndex(); } catch (e) { box.hidden = false; box.replaceChildren(el("p", { textContent: e.message })); return; }
+    const hit = (item) => words.every((w) => item.hay.includes(w));
+    const seen = new Set();
+    const sessions = index.sessions.filter((s) => hit(s) && !seen.has(s.c) && seen.add(s.c));
+    const speakers = index.speakers.filter(hit);
+    const parts = [el("p", { role: "status", textContent: sessions.length + speakers.length
+      ? fill(ui.results, { n: sessions.length + speakers.length }) : ui.noResults })];
+    if (sessions.length) parts.push(el("p", { className: "group", textContent: ui.sessions }), el("ul", {}, ...sessions.slice(0, 50).map(sessionItem)));
+    if (speakers.length) parts.push(el("p", { className: "group", textContent: ui.speakers }),
+      el("ul", {}, ...speakers.slice(0, 50).map((p) => el("li", {}, el("a", { href: href(p), textContent: p.n })))));
+    box.replaceChildren(...parts);
+    box.hidden = false;
+  };
+  if (input && box) {
+    let timer = 0;
+    input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(runSearch, 120); });
+    input.addEventListener("focus", () => loadIndex().catch(() => {}), { once: true });
+    input.addEventListener("keydown", (e) => { if (e.key === "Escape") { input.value = ""; runSearch(); } });
+    input.form.addEventListener("submit", (e) => { e.preventDefault(); runSearch(); });
+    if (params.get("q")) { input.value = params.get("q"); runSearch(); }
+  }
+
+  // ---- now: running sessions marked, the time line on the day grid, "now and next" on the overview
+  const grid = D.querySelector(".timetable");
+  const nowBox = D.getElementById("now-next");
+  const drawLine = (now) => {
+    if (!grid) return;
+    const ticks = [...grid.querySelectorAll(".tick time")].map((t) => [Date.parse(t.getAttribute("datetime")), t.parentElement]);
+    const end = Date.parse(grid.dataset.end);
+    let line = grid.querySelector(".now-line");
+    if (!ticks.length || now < ticks[0][0] || now >= end || getComputedStyle(grid).display !== "grid") {
+      if (line) line.hidden = true;
+      return;
+    }
+    line ??= grid.appendChild(el("div", { className: "now-line" }));
+    line.setAttribute("aria-hidden", "true");
+    let i = 0;
+    while (i + 1 < ticks.length && ticks[i + 1][0] <= now) i += 1;
+    const [from, fromRow] = ticks[i];
+    const [to, toTop] = i + 1 < ticks.length ? [ticks[i + 1][0], ticks[i + 1][1].offsetTop] : [end, grid.offsetHeight];
+    line.style.top = `${fromRow.offsetTop + ((now - from) / (to - from)) * (toTop - fromRow.offsetTop)}px`;
+    line.hidden = false;
+  };
+  const drawNowNext = (index, now) => {
+    const running = [], next = new Map();
+    for (const s of index.sessions) {
+      const b = Date.parse(s.b), e = Date.parse(s.e);
+      if (b <= now && now < e) running.push(s);
+      else if (b > now && !next.has(s.r)) next.set(s.r, s);
+    }
+    const list = (items) => el("ul", {}, ...items.map((s) => el("li", {}, `${span(s)} ${s.r}: `, el("a", { href: href(s), textContent: s.t }))));
+    const parts = [el("h3", { textContent: ui.now }), running.length ? list(running) : el("p", { textContent: ui.nothingNow })];
+    if (next.size) parts.push(el("h3", { textContent: ui.next }), list([...next.values()].sort((a, b) => Date.parse(a.b) - Date.parse(b.b))));
+    else if (!running.length) parts.splice(0, 2, el("p", { textContent: ui.over }));
+    nowBox.querySelector(".now-body").replaceChildren(...parts);
+    nowBox.hidden = false;
+  };
+  function tick() {
+    const now = Date.now();
+    for (const slot of slots) slot.classList.toggle("live", Date.parse(slot.dataset.start) <= now && now < Date.parse(slot.dataset.end));
+    drawLine(now);
+    if (nowBox) loadIndex().then((index) => drawNowNext(index, now), () => {});
+  }
+  tick();
+  setInterval(tick, 30000);
+  addEventListener("resize", () => drawLine(Date.now()));
+})();
