@@ -1,0 +1,139 @@
+"""Model → iCalendar (RFC 5545) feeds: one VEVENT per scheduled slot, stable UIDs, times from the data only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import icalendar
+from icalendar.timezone import is_utc
+
+from .. import urls
+from ..i18n import choose
+from ..model import Conference, Entry, Session
+from .markup import plain_text
+
+# used in UIDs when neither the event's URL nor the site's base URL names a host (.invalid never resolves)
+FALLBACK_HOST = "pretalx-static.invalid"
+REFRESH = dt.timedelta(hours=1)  # how often subscribed calendars should look for moved sessions
+
+
+def uid_host(conference: Conference, base_url: str | None) -> str:
+    """The host part of UIDs: the event's pretalx host (so UIDs match pretalx's own feeds), else the site's."""
+    for url in (conference.url, base_url):
+        host = urlsplit(url).netloc if url else ""
+        if host:
+            return host
+    return FALLBACK_HOST
+
+
+def uid(conference: Conference, entry: Entry, host: str) -> str:
+    """pretalx's UID scheme; it names the session, not its time or room, so a moved session keeps it."""
+    return f"pretalx-{conference.slug}-{entry.key}@{host}"
+
+
+def session_url(session: Session, locale: str, base_url: str | None) -> str | None:
+    """The session's page on this site when the site's URL is known, else its page at the source, else None."""
+    return urls.absolute(base_url, urls.talk(locale, session.code)) or session.source_url
+
+
+@lru_cache(maxsize=16)
+def vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
+    """The VTIMEZONE of `tzid`, holding only the transitions of the given years (generating it is slow: cached)."""
+    zone = icalendar.Timezone.from_tzid(tzid, first_date=dt.date(first_year, 1, 1),
+                                        last_date=dt.date(last_year, 12, 31))
+    zone.pop("COMMENT", None)  # icalendar's note on the covered range says nothing a calendar app needs
+    return zone
+
+
+class IcalRenderer:
+    """Builds the .ics feeds of one locale.
+
+    Each entry's VEVENT is serialised once and spliced into every feed that lists it (a session appears in
+    up to six feeds); icalendar still writes every line, so escaping and folding stay its job.
+    """
+
+    END = b"END:VCALENDAR\r\n"
+
+    def __init__(self, conference: Conference, locale: str, *, base_url: str | None, stamp: dt.datetime) -> None:
+        self.conference = conference
+        self.locale = locale
+        self.base_url = base_url
+        self.stamp = stamp.astimezone(dt.timezone.utc)
+        self.host = uid_host(conference, base_url)
+        timezone = self._vtimezone()
+        self._timezone = timezone.to_ical() if timezone is not None else b""
+        self._common = self._common_properties()
+        self._events: dict[str, bytes] = {}
+
+    def calendar(self, entries: Iterable[Entry], scope: str, title: str = "") -> bytes:
+        """One VCALENDAR of the given entries (breaks left out); `scope` tells feeds apart in PRODID."""
+        conf = self.conference
+        name = self._t(conf.name)
+        full_name = f"{name}: {title}" if title else name
+        cal = icalendar.Calendar()
+        cal.add("prodid", f"-//pretalx-static//{self.host}//{conf.slug}//{scope}")
+        cal.add("version", "2.0")
+        cal.add("name", full_name)
+        cal.add("x-wr-calname", full_name)
+        head = cal.to_ical()
+        assert head.endswith(self.END)
+        events = b"".join(self._event(entry) for entry in entries if not entry.session.is_break)
+        return head[:-len(self.END)] + self._common + self._timezone + events + self.END
+
+    def _common_properties(self) -> bytes:
+        """The calendar properties every feed shares, serialised once."""
+        cal = icalendar.Calendar()
+        cal.add("calscale", "GREGORIAN")
+        cal.add("method", "PUBLISH")
+        cal.add("x-wr-timezone", self.conference.timezone)
+        cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", icalendar.vDuration(REFRESH).to_ical().decode())
+        lines = cal.to_ical()
+        return lines[len(b"BEGIN:VCALENDAR\r\n"):-len(self.END)]
+
+    def _vtimezone(self) -> icalendar.Timezone | None:
+        """The event zone's VTIMEZONE for the years the sessions span; None when times are written in UTC."""
+        entries = self.conference.entries
+        if not entries or is_utc(entries[0].slot.start):
+            return None
+        zone = self.conference.zone
+        first = min(e.slot.start for e in entries).astimezone(zone).year
+        last = max(e.slot.end for e in entries).astimezone(zone).year
+        return vtimezone(self.conference.timezone, first, last)
+
+    def _event(self, entry: Entry) -> bytes:
+        key = entry.key
+        if key not in self._events:
+            self._events[key] = self._build_event(entry).to_ical()
+        return self._events[key]
+
+    def _build_event(self, entry: Entry) -> icalendar.Event:
+        conf, session, zone = self.conference, entry.session, self.conference.zone
+        speakers = ", ".join(s.name for s in conf.speakers_of(session))
+        title = self._t(session.title)
+        event = icalendar.Event()
+        event.add("uid", uid(conf, entry, self.host))
+        event.add("dtstamp", self.stamp)
+        event.add("last-modified", self.stamp)
+        event.add("dtstart", entry.slot.start.astimezone(zone))
+        event.add("dtend", entry.slot.end.astimezone(zone))
+        event.add("summary", f"{title} - {speakers}" if speakers else title)  # pretalx's own SUMMARY shape
+        event.add("location", self._t(conf.room(entry.slot.room_id).name))
+        categories = [self._t(x.name) for x in (conf.track(session.track_id), conf.session_type(session.type_id))
+                      if x is not None]
+        if any(categories):
+            event.add("categories", [c for c in categories if c])
+        description = plain_text(session.abstract)
+        if description:
+            event.add("description", description)
+        url = session_url(session, self.locale, self.base_url)
+        if url:
+            event.add("url", url)
+        event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+        return event
+
+    def _t(self, value) -> str:
+        return choose(value, self.locale, self.conference.default_locale)
