@@ -13,6 +13,7 @@ import requests
 from . import media, offline, sources, urls
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
 from .errors import UsageError
+from .feeds import locale_feeds
 from .model import Conference
 from .normalise import normalise
 from .normalise.checks import is_safe_segment
@@ -95,6 +96,8 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
         for path, content, owner in html.pages(locale):
             plan.add(path, content, owner)
         plan.add(urls.search_index(locale), search_index(conference, locale), f"search index {locale}")
+        for path, content, owner in locale_feeds(conference, locale, settings.base_url):
+            plan.add(path, content, owner)
     for name, content in static_files([*settings.static_dirs, DEFAULT_STATIC]):
         if name not in offline.SOURCES:  # the service worker ships only with --offline, filled in
             plan.add(f"static/{name}", content, f"static file {name}")
