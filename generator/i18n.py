@@ -73,20 +73,21 @@ def catalog_languages() -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=None)
 def ui_translations(locale: str | None) -> gettext.NullTranslations:
-    """The interface translations of `locale`, read from its .po file; untranslated strings stay English.
-
-    The .po is compiled in memory (fuzzy and empty entries left out), so no binary catalog is committed.
-    """
+    """The interface translations of `locale` (its own catalog, else its language's); English without one."""
     for name in _candidates(locale or SOURCE_LOCALE):
-        path = catalog_path(name)
-        if path.is_file():
-            with path.open("rb") as po:
-                catalog = read_po(po, locale=name, domain=DOMAIN)
-            compiled = io.BytesIO()
-            write_mo(compiled, catalog, use_fuzzy=False)
-            compiled.seek(0)
-            return gettext.GNUTranslations(compiled)
+        if catalog_path(name).is_file():
+            return compile_po(catalog_path(name))
     return gettext.NullTranslations()
+
+
+def compile_po(path: Path) -> gettext.GNUTranslations:
+    """A .po file compiled in memory, so no binary catalog is committed; empty and fuzzy entries stay English."""
+    with path.open("rb") as po:
+        catalog = read_po(po, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
 
 
 @functools.lru_cache(maxsize=None)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..errors import SourceError
+from ..i18n import locale_code
 from ..model import Multilingual, Resource, Room, Session, SessionType, Slot, Speaker, Track
 from ..sources.raw import RawEvent
 from . import checks
@@ -30,7 +32,7 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
               for event in listed if isinstance(event, dict)]
     timezone = _timezone(conference, events, problems)
     zone = ZoneInfo(timezone)
-    locales = ("en",)
+    locales = _languages(events, problems)
     base = checks.public_url(conference.get("url") or schedule.get("base_url"))
     parts = Parts(slug=str(conference.get("acronym") or "event"), name=Multilingual.of(clean_text(conference.get("title"))),
                   timezone=timezone, locales=locales, default_locale=locales[0],
@@ -90,7 +92,7 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             code=code, title=Multilingual.of(title), slots=slots,
             speaker_codes=tuple(person_codes), track_id=track, type_id=kind,
             abstract=clean_text(event.get("abstract")), description=clean_text(event.get("description")),
-            content_locale=_text(event.get("language")) or None,
+            content_locale=_single_language(event),
             do_not_record=bool(event.get("do_not_record") or recording.get("optout")),
             image_url=checks.public_url(event.get("logo"), base), resources=tuple(links),
             subtitle=clean_text(event.get("subtitle")), source_url=checks.public_url(event.get("url"), base)))
@@ -100,6 +102,29 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
     parts.session_types = list(types.values())
     parts.speakers = list(speakers.values())
     return parts
+
+
+def _languages(events: list, problems: Problems) -> tuple[str, ...]:
+    """The languages of the events, most used first (ties by code): frab has no list of the event's locales."""
+    counts: Counter[str] = Counter()
+    for _day, _room, event in events:
+        for part in _language_parts(event):
+            if locale_code(part):
+                counts[part] += 1
+            else:
+                problems.warn(f"event {_event_code(event)!r}", f"invalid language code {part!r}; ignored")
+    return tuple(sorted(counts, key=lambda code: (-counts[code], code))) or ("en",)
+
+
+def _language_parts(event: dict[str, Any]) -> list[str]:
+    """The codes of an event's `language`; c3voc merges write bilingual sessions as "de, en"."""
+    return [part for part in re.split(r"[,;/\s]+", _text(event.get("language"))) if part]
+
+
+def _single_language(event: dict[str, Any]) -> str | None:
+    """The session's language for `lang` attributes, when it is exactly one valid code."""
+    parts = _language_parts(event)
+    return locale_code(parts[0]) if len(parts) == 1 else None
 
 
 def _event_code(event: dict[str, Any]) -> str:

@@ -45,9 +45,12 @@ def pyconfr_current_api() -> dict[str, Any]:
     }
 
 
-def serve_pyconfr_current(server: ApiServer, page_size: int = 25) -> str:
-    """PyConFR 2025 as a pretalx 2025+ server serves it. Returns the event URL."""
-    data = pyconfr_current_api()
+def serve_pyconfr_current(server: ApiServer, page_size: int = 25, data: dict[str, Any] | None = None) -> str:
+    """PyConFR 2025 (or `data`, a variant of `pyconfr_current_api()`) as a pretalx 2025+ server serves it.
+
+    Returns the event URL.
+    """
+    data = data or pyconfr_current_api()
     base = "/api/events/pyconfr-2025/"
     server.route("/api/", Reply.json({"name": "pretalx", "version": "2025.1.0", "api_version": "v1"}))
     server.route(base, Reply.json(data["event"]))
