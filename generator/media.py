@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -52,30 +53,52 @@ def media_urls(conference: Conference) -> list[str]:
     return sorted(url for url in found if url)
 
 
-def mirror(plan: Plan, conference: Conference, settings: Settings,
-           session: requests.Session | None = None) -> dict[str, str]:
-    """Download every media URL, add the images to `plan`, point every page at them; return URL → output path."""
+@dataclass(frozen=True)
+class Mirror:
+    """The outcome of mirroring: the images got, by URL, and why the others were refused."""
+
+    images: dict[str, Image]
+    refused: dict[str, str]
+
+    def applied_to(self, conference: Conference) -> Conference:
+        """The conference without refused URLs: the site shows a placeholder rather than load another host."""
+        if not self.refused:
+            return conference
+        speakers = tuple(dataclasses.replace(s, avatar_url=None) if s.avatar_url in self.refused else s
+                         for s in conference.speakers)
+        sessions = tuple(dataclasses.replace(s, image_url=None) if s.image_url in self.refused else s
+                         for s in conference.sessions)
+        return dataclasses.replace(conference, speakers=speakers, sessions=sessions)
+
+    def add_to(self, plan: Plan) -> None:
+        """Plan every image once (by content) and point every planned page at the copies."""
+        for url, image in sorted(self.images.items()):
+            if image.path not in plan.files:
+                plan.add(image.path, image.content, f"media {url}")
+        relink(plan, {url: image.path for url, image in self.images.items()})
+
+
+def mirror(conference: Conference, settings: Settings, session: requests.Session | None = None) -> Mirror:
+    """Download every avatar and session image concurrently; a refused one is a warning (an error with --strict)."""
     wanted = media_urls(conference)
     fetcher = Fetcher(session or requests.Session(), settings.cache_dir / "media",
                       max_bytes=settings.media_max_bytes, timeout=settings.timeout)
     with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
         outcomes = list(pool.map(fetcher.get, wanted))
-    mirrored: dict[str, str] = {}
-    refused: list[str] = []
+    images: dict[str, Image] = {}
+    refused: dict[str, str] = {}
     for url, outcome in zip(wanted, outcomes):
         if isinstance(outcome, Refused):
-            refused.append(f"{url}: {outcome}")
-            log.warning("not mirrored, the pages link it from its host: %s: %s", url, outcome)
-            continue
-        if outcome.path not in plan.files:
-            plan.add(outcome.path, outcome.content, f"media {url}")
-        mirrored[url] = outcome.path
+            refused[url] = str(outcome)
+            log.warning("not mirrored, the site shows no image instead: %s: %s", url, outcome)
+        else:
+            images[url] = outcome
     if refused and settings.strict:
-        raise DataError(f"{len(refused)} media file(s) could not be mirrored:\n  " + "\n  ".join(refused),
-                        hint="fix them in pretalx, or build without --strict to link them from their host")
-    relink(plan, mirrored)
-    log.info("mirrored %d of %d media files", len(mirrored), len(wanted))
-    return mirrored
+        raise DataError(f"{len(refused)} media file(s) could not be mirrored:\n  "
+                        + "\n  ".join(f"{url}: {reason}" for url, reason in sorted(refused.items())),
+                        hint="fix them in pretalx, or build without --strict to show no image in their place")
+    log.info("mirrored %d of %d media files", len(images), len(wanted))
+    return Mirror(images, refused)
 
 
 def relink(plan: Plan, mirrored: dict[str, str]) -> None:

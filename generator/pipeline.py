@@ -55,9 +55,11 @@ def build(settings: Settings, session: requests.Session | None = None) -> BuildR
     fetched = time.perf_counter()
 
     locales = choose_locales(conference, settings.locales)
-    plan = plan_site(conference, settings, locales)
-    if settings.mirror_media:  # before writing: a failed download cannot leave half a site
-        media.mirror(plan, conference, settings, session)
+    # images before rendering, so that pages show no image where one was refused; all before writing
+    mirror = media.mirror(conference, settings, session) if settings.mirror_media else None
+    plan = plan_site(mirror.applied_to(conference) if mirror else conference, settings, locales)
+    if mirror:
+        mirror.add_to(plan)
     if settings.offline:  # last: the worker's list and hash cover every other file
         offline.add_service_worker(plan, [*settings.static_dirs, DEFAULT_STATIC])
     rendered = time.perf_counter()
