@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..i18n import choose
 from ..model import (DEFAULT_DAY_CHANGE_HOUR, Conference, Multilingual, Room, Session, SessionType,
                      Slot, Speaker, Track)
+from ..errors import OutputError
 from .checks import Problems, safe_code, slugify
 
 
@@ -34,6 +35,11 @@ class Parts:
     source_kind: str = ""
 
 
+# a wider range is a data error, and near year 1 or 9999 date arithmetic overflows
+PLAUSIBLE_YEARS = range(1970, 2200)
+MAX_EVENT_DAYS = 366
+
+
 def parse_time(value: object, zone: dt.tzinfo, where: str, problems: Problems) -> dt.datetime | None:
     """An ISO 8601 timestamp as an aware datetime in `zone`; None (with a warning) when unusable."""
     if not isinstance(value, str) or not value:
@@ -41,20 +47,33 @@ def parse_time(value: object, zone: dt.tzinfo, where: str, problems: Problems) -
         return None
     try:
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        moment = moment.astimezone(zone)
+    except (ValueError, OverflowError):
         problems.warn(where, f"unreadable time {value!r}; left out of the timetable")
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(zone)
+    if moment.year not in PLAUSIBLE_YEARS:
+        problems.warn(where, f"implausible time {value!r}; left out of the timetable")
+        return None
+    return moment
 
 
 def parse_date(value: object) -> dt.date | None:
-    """An ISO date, or None."""
+    """An ISO date in a plausible year, or None."""
     try:
-        return dt.date.fromisoformat(str(value)[:10]) if value else None
+        date = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else None
     except ValueError:
         return None
+    return date if date and date.year in PLAUSIBLE_YEARS else None
+
+
+def event_dates(start: dt.date | None, end: dt.date | None, problems: Problems) -> tuple[dt.date | None, dt.date | None]:
+    """The event's first and last day; an end before the start, or a span over a year, keeps only the start."""
+    if start and end and not 0 <= (end - start).days <= MAX_EVENT_DAYS:
+        problems.warn("event", f"dates {start} to {end} make no sense; using {start} only")
+        return start, start
+    return start, end
 
 
 def zone_or_utc(name: object, where: str, problems: Problems) -> str:
@@ -63,7 +82,7 @@ def zone_or_utc(name: object, where: str, problems: Problems) -> str:
         try:
             ZoneInfo(name)
             return name
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "America", a long name
             pass
     problems.warn(where, f"unknown time zone {name!r}; using UTC")
     return "UTC"
@@ -78,10 +97,11 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int = DEFAULT_DA
     type_ids = {t.id for t in parts.session_types}
 
     speakers: dict[str, Speaker] = {}
-    code_map: dict[str, str] = {}
+    code_map: dict[str, str] = {}  # the source's code → the safe one
     for speaker in parts.speakers:
         code = safe_code(speaker.code)
         if code in speakers:
+            _refuse_collision("speaker", speaker, code, code_map)
             problems.warn(f"speaker {speaker.code!r}", f"code used twice ({speakers[code].name!r} and "
                           f"{speaker.name!r}); keeping the first")
             continue
@@ -91,14 +111,17 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int = DEFAULT_DA
         speakers[code] = replace(speaker, code=code, name=speaker.name or code)
 
     sessions: dict[str, Session] = {}
+    session_codes: dict[str, str] = {}
     for session in parts.sessions:
         where = f"session {session.code!r}"
         code = safe_code(session.code)
-        if code != session.code:
-            problems.warn(where, f"code is not a safe path segment; using {code!r}")
         if code in sessions:
+            _refuse_collision("session", session, code, session_codes)
             problems.warn(where, "code used twice; keeping the first")
             continue
+        if code != session.code:
+            problems.warn(where, f"code is not a safe path segment; using {code!r}")
+        session_codes[session.code] = code
         slots = []
         for slot in session.slots:
             if slot.room_id not in room_ids:
@@ -125,15 +148,24 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int = DEFAULT_DA
                                  speaker_codes=tuple(dict.fromkeys(speaker_codes)), track_id=track_id,
                                  type_id=type_id)
 
+    start_date, end_date = event_dates(parts.start_date, parts.end_date, problems)
     problems.check()
     return Conference(
         slug=slugify(parts.slug, "event"), name=parts.name, timezone=parts.timezone,
         locales=parts.locales, default_locale=parts.default_locale, rooms=tuple(rooms),
         tracks=tuple(tracks), session_types=tuple(parts.session_types),
         speakers=tuple(sorted(speakers.values(), key=lambda s: (s.name.casefold(), s.code))),
-        sessions=tuple(sessions.values()), start_date=parts.start_date, end_date=parts.end_date,
+        sessions=tuple(sessions.values()), start_date=start_date, end_date=end_date,
         day_change_hour=day_change_hour, url=parts.url, schedule_version=parts.schedule_version,
         released=parts.released, source_kind=parts.source_kind)
+
+
+def _refuse_collision(kind: str, other: Speaker | Session, code: str, sources: dict[str, str]) -> None:
+    """Two different source codes that map to one safe code would share a page: stop, naming both."""
+    first = next((source for source, safe in sources.items() if safe == code), code)
+    if first != other.code:
+        raise OutputError(f"{kind} {first!r} and {kind} {other.code!r} would both be written to "
+                          f"{kind}/{code}/", hint="one code is the safe form of the other; rename one in pretalx")
 
 
 def _unique_slugs(items: list, name_of, fallback: str) -> list:

@@ -9,6 +9,8 @@ import unicodedata
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import DataError
+from ..i18n import locale_code
+from ..model import Multilingual
 
 log = logging.getLogger(__name__)
 
@@ -16,12 +18,13 @@ SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 # names Windows refuses as file names; a site may be checked out there
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+# control characters, lone surrogates (unencodable) and the characters XML 1.0 forbids
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def is_safe_segment(value: str) -> bool:
     """True when `value` can be used as one path segment as it is."""
-    return bool(SAFE_SEGMENT.match(value)) and value.lower() not in RESERVED_NAMES
+    return isinstance(value, str) and bool(SAFE_SEGMENT.fullmatch(value)) and value.lower() not in RESERVED_NAMES
 
 
 def slugify(text: str, fallback: str = "item") -> str:
@@ -29,7 +32,7 @@ def slugify(text: str, fallback: str = "item") -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
     if not slug or slug in RESERVED_NAMES:
-        slug = f"{fallback}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
+        slug = f"{fallback}-{hashlib.sha1(text.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
     return slug
 
 
@@ -44,7 +47,7 @@ def safe_code(code: str) -> str:
 
 def color(value: object) -> str | None:
     """A `#rrggbb` colour, or None for anything else."""
-    return value.lower() if isinstance(value, str) and COLOR.match(value) else None
+    return value.lower() if isinstance(value, str) and COLOR.fullmatch(value) else None
 
 
 def clean_text(value: object) -> str:
@@ -54,14 +57,27 @@ def clean_text(value: object) -> str:
     return CONTROL.sub("", value)
 
 
+def multilingual(value: object) -> Multilingual:
+    """A plain or `{locale: text}` value, cleaned like `clean_text`; odd keys and non-string values are dropped."""
+    if isinstance(value, str):
+        return Multilingual.of(clean_text(value))
+    if isinstance(value, dict):
+        return Multilingual.of({key: clean_text(text) for key, text in value.items()
+                                if locale_code(key) and isinstance(text, str)})
+    return Multilingual()
+
+
 def public_url(value: object, base: str | None = None) -> str | None:
     """An absolute http(s) URL, resolving relative ones against `base`; anything else is None."""
     if not isinstance(value, str) or not value.strip() or CONTROL.search(value):
         return None
     url = value.strip()
-    if base and not urlsplit(url).scheme and not url.startswith("//"):
-        url = urljoin(base, url)
-    parts = urlsplit(url)
+    try:
+        if base and not urlsplit(url).scheme and not url.startswith("//"):
+            url = urljoin(base, url)
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         return None
     return url

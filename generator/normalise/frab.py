@@ -11,77 +11,81 @@ from zoneinfo import ZoneInfo
 
 from ..errors import SourceError
 from ..i18n import locale_code
-from ..model import Multilingual, Resource, Room, Session, SessionType, Slot, Speaker, Track
+from ..model import Resource, Room, Session, SessionType, Slot, Speaker, Track
 from ..sources.raw import RawEvent
 from . import checks
 from .assemble import Parts, parse_date, parse_time, zone_or_utc
-from .checks import Problems, clean_text
+from .checks import Problems, clean_text, multilingual
+from .pretalx import integer, listed, ref
 
 TALK_CODE_IN_URL = re.compile(r"/talk/([A-Za-z0-9]+)/?$")
-DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?::\d{2})?$")
+DURATION = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?::\d{2})?")
+MAX_MINUTES = 31 * 24 * 60  # longer than any conference slot: the data is wrong
 
 
 def to_parts(raw: RawEvent, problems: Problems) -> Parts:
     """Read the conference, rooms, tracks, days and events of a frab schedule."""
-    schedule = raw.documents.get("schedule", {}).get("schedule")
+    document = raw.documents.get("schedule")
+    schedule = document.get("schedule") if isinstance(document, dict) else None
     conference = schedule.get("conference") if isinstance(schedule, dict) else None
     if not isinstance(conference, dict) or not isinstance(conference.get("days"), list):
         raise SourceError(f"{raw.origin}: not a frab schedule (no schedule.conference.days)")
     events = [(day, room, event) for day in conference["days"] if isinstance(day, dict)
-              for room, listed in (day.get("rooms") or {}).items() if isinstance(listed, list)
-              for event in listed if isinstance(event, dict)]
+              if isinstance(day.get("rooms"), dict)
+              for room, held in day["rooms"].items() if isinstance(held, list)
+              for event in held if isinstance(event, dict)]
     timezone = _timezone(conference, events, problems)
     zone = ZoneInfo(timezone)
     locales = _languages(events, problems)
     base = checks.public_url(conference.get("url") or schedule.get("base_url"))
-    parts = Parts(slug=str(conference.get("acronym") or "event"), name=Multilingual.of(clean_text(conference.get("title"))),
+    parts = Parts(slug=_text(conference.get("acronym")) or "event", name=multilingual(conference.get("title")),
                   timezone=timezone, locales=locales, default_locale=locales[0],
                   start_date=parse_date(conference.get("start")), end_date=parse_date(conference.get("end")),
                   url=base, schedule_version=_text(schedule.get("version")) or None, source_kind=raw.kind)
 
     rooms: dict[str, Room] = {}
-    for position, room in enumerate(conference.get("rooms") or ()):
-        if isinstance(room, dict) and isinstance(room.get("name"), str):
-            rooms.setdefault(room["name"], Room(room["name"], "", Multilingual.of(room["name"]),
-                                                Multilingual.of(_text(room.get("description"))),
-                                                room.get("capacity") if isinstance(room.get("capacity"), int) else None,
-                                                position, _text(room.get("guid")) or None))
+    for position, room in enumerate(listed(conference.get("rooms"))):
+        if isinstance(room, dict) and _text(room.get("name")):
+            name = _text(room["name"])
+            rooms.setdefault(name, Room(name, "", multilingual(name), multilingual(room.get("description")),
+                                        integer(room.get("capacity")), position, _text(room.get("guid")) or None))
     tracks: dict[str, Track] = {}
-    for track in conference.get("tracks") or ():
-        if isinstance(track, dict) and isinstance(track.get("name"), str):
-            tracks.setdefault(track["name"], Track(track["name"], "", Multilingual.of(track["name"]),
-                                                   color=checks.color(track.get("color"))))
+    for track in listed(conference.get("tracks")):
+        if isinstance(track, dict) and _text(track.get("name")):
+            name = _text(track["name"])
+            tracks.setdefault(name, Track(name, "", multilingual(name), color=checks.color(track.get("color"))))
     types: dict[str, SessionType] = {}
     speakers: dict[str, Speaker] = {}
     sessions: dict[str, Session] = {}
 
-    for _day, room_name, event in events:
+    for _day, listed_room, event in events:
         code = _event_code(event)
         where = f"event {code!r}"
+        room_name = clean_text(listed_room) or "room"
         if room_name not in rooms:
-            rooms[room_name] = Room(room_name, "", Multilingual.of(room_name), position=len(rooms))
+            rooms[room_name] = Room(room_name, "", multilingual(room_name), position=len(rooms))
         start = parse_time(event.get("date"), zone, where, problems)
         minutes = _minutes(event.get("duration"), where, problems)
         slots = (Slot(start, start + dt.timedelta(minutes=minutes), room_name, _text(event.get("guid")) or None,
                       str(event["id"]) if isinstance(event.get("id"), int) else None),) if start else ()
         track = _text(event.get("track")) or None
         if track and track not in tracks:
-            tracks[track] = Track(track, "", Multilingual.of(track))
+            tracks[track] = Track(track, "", multilingual(track))
         kind = _text(event.get("type")) or None
         if kind and kind not in types:
-            types[kind] = SessionType(kind, Multilingual.of(kind))
+            types[kind] = SessionType(kind, multilingual(kind))
         person_codes = []
-        for person in event.get("persons") or ():
+        for person in listed(event.get("persons")):
             speaker = _speaker(person, base)
             if speaker:
                 speakers.setdefault(speaker.code, speaker)
                 person_codes.append(speaker.code)
-        links = [Resource(url, clean_text(link.get("title"))) for link in event.get("links") or ()
+        links = [Resource(url, clean_text(link.get("title"))) for link in listed(event.get("links"))
                  if isinstance(link, dict) and (url := checks.public_url(link.get("url"), base))]
         recording = event.get("recording") if isinstance(event.get("recording"), dict) else {}
-        title = clean_text(event.get("title"))
+        title = multilingual(event.get("title"))
         earlier = sessions.get(code)
-        if earlier is not None and earlier.title == Multilingual.of(title):
+        if earlier is not None and earlier.title == title:
             # frab lists each occurrence of a session as its own event with the same code
             sessions[code] = replace(earlier, slots=earlier.slots + slots)
             continue
@@ -89,7 +93,7 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
         while code in sessions:
             code, n = f"{_event_code(event)}-{n}", n + 1
         sessions[code] = (Session(
-            code=code, title=Multilingual.of(title), slots=slots,
+            code=code, title=title, slots=slots,
             speaker_codes=tuple(person_codes), track_id=track, type_id=kind,
             abstract=clean_text(event.get("abstract")), description=clean_text(event.get("description")),
             content_locale=_single_language(event),
@@ -141,20 +145,24 @@ def _speaker(person: Any, base: str | None) -> Speaker | None:
     if not isinstance(person, dict):
         return None
     name = clean_text(person.get("public_name") or person.get("name"))
-    code = person.get("code") or person.get("guid") or person.get("id")
-    if code is None and not name:
+    code = ref(person.get("code")) or ref(person.get("guid")) or ref(person.get("id")) or name
+    if not code:
         return None
-    return Speaker(str(code if code is not None else name), name,
+    return Speaker(code, name,
                    clean_text(person.get("biography")), checks.public_url(person.get("avatar"), base))
 
 
 def _minutes(value: Any, where: str, problems: Problems) -> int:
-    match = DURATION.match(str(value or ""))
+    match = DURATION.fullmatch(value) if isinstance(value, str) else None
     if not match:
         problems.warn(where, f"unreadable duration {value!r}; treated as zero")
         return 0
     days, hours, minutes = (int(g or 0) for g in match.groups())
-    return days * 24 * 60 + hours * 60 + minutes
+    total = days * 24 * 60 + hours * 60 + minutes
+    if total > MAX_MINUTES:
+        problems.warn(where, f"implausible duration {value!r}; treated as zero")
+        return 0
+    return total
 
 
 def _timezone(conference: dict[str, Any], events: list, problems: Problems) -> str:
@@ -170,7 +178,7 @@ def _timezone(conference: dict[str, Any], events: list, problems: Problems) -> s
             # Etc/GMT names have inverted signs: UTC+1 is Etc/GMT-1
             name = "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
             problems.warn("conference", f"no time_zone_name; using {name} from the event times")
-            return name
+            return zone_or_utc(name, "conference", problems)  # Etc/GMT only spans -14..+12
     return zone_or_utc(None, "conference", problems)
 
 

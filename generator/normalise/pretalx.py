@@ -6,19 +6,39 @@ from collections import defaultdict
 from typing import Any
 
 from ..errors import SourceError
+from ..i18n import locale_code
 from ..model import Multilingual, Resource, Room, Session, SessionType, Slot, Speaker, Track
 from ..sources.raw import RawEvent
 from . import checks
 from .assemble import Parts, parse_date, parse_time, slot, zone_or_utc
-from .checks import Problems, clean_text
-
+from .checks import Problems, clean_text, multilingual
 
 
 def ref(value: Any) -> str | None:
-    """An id or code given flat (`3`) or expanded (`{"id": 3, ...}`), as a string."""
+    """An id or code given flat (`3`) or expanded (`{"id": 3, ...}`), as a string without control characters."""
     if isinstance(value, dict):
         value = value.get("id", value.get("code"))
-    return None if value is None or isinstance(value, (dict, list)) else str(value)
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return clean_text(str(value)) or None
+
+
+def listed(value: Any) -> list[Any]:
+    """A JSON list as it is; anything else (a string, a number, null) as no items."""
+    return value if isinstance(value, list) else []
+
+
+def event_locales(event: dict[str, Any], problems: Problems) -> tuple[tuple[str, ...], str]:
+    """The event's locales (valid codes only, default first when missing) and its default locale."""
+    locales = tuple(dict.fromkeys(code for code in map(locale_code, listed(event.get("locales"))) if code))
+    default = locale_code(event.get("locale"))
+    if event.get("locale") is not None and default is None:
+        problems.warn("event", f"invalid default locale {event.get('locale')!r}; ignored")
+    if not locales:
+        locales = (default or "en",)
+    if default not in locales:
+        default = locales[0]
+    return locales, default
 
 
 def to_parts(raw: RawEvent, problems: Problems) -> Parts:
@@ -26,38 +46,36 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
     docs = raw.documents
     event = _dict(docs.get("event"), "event")
     timezone = zone_or_utc(event.get("timezone"), "event", problems)
-    locales = tuple(str(x) for x in event.get("locales") or () if isinstance(x, str)) or ("en",)
-    default_locale = event.get("locale") if isinstance(event.get("locale"), str) else locales[0]
-    parts = Parts(slug=str(event.get("slug") or "event"), name=Multilingual.of(event.get("name")),
+    locales, default_locale = event_locales(event, problems)
+    parts = Parts(slug=clean_text(event.get("slug")) or "event", name=multilingual(event.get("name")),
                   timezone=timezone, locales=locales, default_locale=default_locale,
                   start_date=parse_date(event.get("date_from")), end_date=parse_date(event.get("date_to")),
                   url=public_event_url(raw.origin, event.get("slug")), source_kind=raw.kind)
     zone = _zone(timezone)
     base = parts.url
 
-    parts.rooms = [Room(id=ref(r), slug="", name=Multilingual.of(r.get("name")),
-                        description=Multilingual.of(r.get("description")),
-                        capacity=r.get("capacity") if isinstance(r.get("capacity"), int) else None,
-                        position=r.get("position") if isinstance(r.get("position"), int) else 0,
+    parts.rooms = [Room(id=ref(r), slug="", name=multilingual(r.get("name")),
+                        description=multilingual(r.get("description")),
+                        capacity=integer(r.get("capacity")), position=integer(r.get("position")) or 0,
                         guid=ref(r.get("guid") or r.get("uuid")))
                    for r in items(docs, "rooms") if ref(r) is not None]
     parts.rooms.sort(key=lambda r: r.position)
-    parts.tracks = [Track(id=ref(t), slug="", name=Multilingual.of(t.get("name")),
-                          description=Multilingual.of(t.get("description")), color=checks.color(t.get("color")))
+    parts.tracks = [Track(id=ref(t), slug="", name=multilingual(t.get("name")),
+                          description=multilingual(t.get("description")), color=checks.color(t.get("color")))
                     for t in items(docs, "tracks") if ref(t) is not None]
-    parts.session_types = [SessionType(id=ref(t), name=Multilingual.of(t.get("name")),
-                                       default_duration=t.get("default_duration"))
+    parts.session_types = [SessionType(id=ref(t), name=multilingual(t.get("name")),
+                                       default_duration=integer(t.get("default_duration")))
                            for t in items(docs, "submission-types") if ref(t) is not None]
-    parts.speakers = [Speaker(code=str(s["code"]), name=clean_text(s.get("name")),
+    parts.speakers = [Speaker(code=s["code"], name=clean_text(s.get("name")),
                               biography=clean_text(s.get("biography")),
                               avatar_url=checks.public_url(s.get("avatar_url") or s.get("avatar"), base))
                       for s in items(docs, "speakers") if isinstance(s.get("code"), str)]
 
     schedule = docs.get("schedule") if isinstance(docs.get("schedule"), dict) else {}
-    parts.schedule_version = schedule.get("version") if isinstance(schedule.get("version"), str) else None
+    parts.schedule_version = clean_text(schedule.get("version")) or None
     released = schedule.get("published")
     parts.released = parse_time(released, zone, "schedule", problems) if released else None
-    wanted = {ref(x) for x in schedule.get("slots") or ()} or None
+    wanted = {ref(x) for x in listed(schedule.get("slots"))} or None
 
     slots_of: dict[str, list[Slot]] = defaultdict(list)
     for item in items(docs, "slots"):
@@ -85,12 +103,12 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             problems.warn("submission", "without a code; left out")
             continue
         parts.sessions.append(Session(
-            code=code, title=Multilingual.of(clean_text(sub.get("title"))), slots=tuple(slots_of.get(code, ())),
-            state=str(sub.get("state") or "confirmed"),
-            speaker_codes=tuple(c for c in (ref(s) for s in sub.get("speakers") or ()) if c),
+            code=code, title=multilingual(sub.get("title")), slots=tuple(slots_of.get(code, ())),
+            state=clean_text(sub.get("state")) or "confirmed",
+            speaker_codes=tuple(c for c in (ref(s) for s in listed(sub.get("speakers"))) if c),
             track_id=ref(sub.get("track")), type_id=ref(sub.get("submission_type")),
             abstract=clean_text(sub.get("abstract")), description=clean_text(sub.get("description")),
-            content_locale=sub.get("content_locale") if isinstance(sub.get("content_locale"), str) else None,
+            content_locale=locale_code(sub.get("content_locale")),
             do_not_record=bool(sub.get("do_not_record")),
             image_url=checks.public_url(sub.get("image"), base),
             resources=resources(sub.get("resources"), base),
@@ -116,8 +134,13 @@ def public_event_url(api_base: str, slug: Any) -> str | None:
     return api_base.split("/api/events/")[0] + f"/{slug}/"
 
 
+def integer(value: Any) -> int | None:
+    """A JSON integer (not a boolean), or None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _break_title(description: Any) -> Multilingual:
-    text = Multilingual.of(description)
+    text = multilingual(description)
     return text if text else Multilingual.of({"en": "Break", "de": "Pause", "fr": "Pause"})
 
 
