@@ -25,6 +25,8 @@ SOURCE_LOCALE = "en"  # the templates' msgids are English: a missing translation
 # pretalx's plain "en" is not American English: conferences write "Sunday, 1 March 2026" and 13:00
 FORMAT_LOCALES = {"en": "en_GB"}
 LOCALE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+# a schedule formats the same few hundred times and dates thousands of times over
+_memo = functools.lru_cache(maxsize=8192)
 
 
 def choose(value: Multilingual | Mapping[str, str] | str | None, locale: str,
@@ -101,22 +103,26 @@ def format_locale(locale: str) -> Locale:
     return Locale.parse(FORMAT_LOCALES[SOURCE_LOCALE])
 
 
+@_memo
 def long_date(value: dt.date, locale: str) -> str:
     """A date written out with its weekday: "Sunday, 1 March 2026", "Sonntag, 1. März 2026"."""
     return format_date(value, "full", locale=format_locale(locale))
 
 
+@_memo
 def short_date(value: dt.date, locale: str) -> str:
     """A compact date with its weekday, for lists: "Sun, 1 Mar 2026", "So., 1. März 2026"."""
     return format_skeleton("yMMMEd", value, locale=format_locale(locale))
 
 
+@_memo
 def time_of_day(moment: dt.datetime, zone: dt.tzinfo, locale: str) -> str:
     """A wall-clock time in `zone`, 24-hour where the locale uses it: "13:00" (de, fr, en), "1:00 PM" (en-US)."""
     local = moment.astimezone(zone)
     return format_time(local, "short", tzinfo=zone, locale=format_locale(locale))
 
 
+@_memo
 def duration(length: dt.timedelta, locale: str) -> str:
     """A session length in hours and minutes: "1 hr 30 mins", "1 Std., 30 Min.", "45 min"."""
     minutes = max(0, round(length.total_seconds() / 60))
