@@ -17,6 +17,8 @@ from ..errors import FetchError
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# the largest real export we know (36C3's frab JSON) is 2.9 MB; far more is a broken or hostile server
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 MAX_RETRY_AFTER = 120.0  # seconds; a server asking for longer is treated as down
 MAX_PAGES = 10_000
 HINTS = {
@@ -30,7 +32,7 @@ class HttpClient:
     """Fetches JSON documents and paginated collections through a requests-like session."""
 
     def __init__(self, session: requests.Session, *, token: str | None = None,
-                 timeout: float = 30.0, retries: int = 4, max_bytes: int = 200 * 1024 * 1024,
+                 timeout: float = 30.0, retries: int = 4, max_bytes: int = DEFAULT_MAX_BYTES,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.session = session
         self.timeout = timeout
@@ -88,6 +90,10 @@ class HttpClient:
 
     def _decode(self, response: requests.Response, url: str) -> Any:
         body = self._read_body(response, url)
+        if response.status_code in RETRY_STATUSES:
+            raise FetchError(f"the server kept failing ({self.retries} retries)", url=url,
+                             status=response.status_code, detail=_detail(body),
+                             hint="the server is overloaded or down; try again later")
         if not response.ok:
             raise FetchError("the server refused the request", url=url, status=response.status_code,
                              detail=_detail(body), hint=HINTS.get(response.status_code, ""))
@@ -101,15 +107,23 @@ class HttpClient:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise FetchError(f"invalid JSON ({exc})", url=url, status=response.status_code,
                              hint="the response may have been truncated; try again") from None
+        except RecursionError:
+            raise FetchError("the JSON is nested too deeply to be an event", url=url, status=response.status_code,
+                             hint="this is not what a pretalx API sends") from None
 
     def _read_body(self, response: requests.Response, url: str) -> bytes:
         chunks, size = [], 0
+        too_large = FetchError(f"the response is larger than {self.max_bytes / 2**20:g} MiB", url=url,
+                               status=response.status_code, hint="this is not what a pretalx API sends; check the URL")
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            response.close()
+            raise too_large
         try:
             for chunk in response.iter_content(64 * 1024):
                 size += len(chunk)
                 if size > self.max_bytes:
-                    raise FetchError(f"response larger than {self.max_bytes} bytes", url=url,
-                                     status=response.status_code, hint="this is not what a pretalx API sends")
+                    raise too_large
                 chunks.append(chunk)
         except requests.exceptions.RequestException as exc:
             raise FetchError("the connection broke while reading the response", url=url,
@@ -162,7 +176,7 @@ def _origin(url: str) -> tuple[str, str]:
 def _detail(body: bytes) -> str:
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return _snippet(body)
     if isinstance(data, dict) and isinstance(data.get("detail"), str):
         return data["detail"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import ssl
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +21,8 @@ class Reply:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
+    delay: float = 0.0  # seconds to wait before answering (a slow or hanging server)
+    stream: Callable[[], Iterable[bytes]] | None = None  # body chunks written after `body`, until the client leaves
 
     @classmethod
     def json(cls, data: Any, status: int = 200) -> Reply:
@@ -40,9 +44,10 @@ class Request:
 class ApiServer:
     """Routes `path?query` to replies; records every request; unknown paths answer 404 with a pretalx detail."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
+        self.tls = tls  # serve HTTPS with this server-side context
         self._httpd: ThreadingHTTPServer | None = None
 
     @property
@@ -50,7 +55,7 @@ class ApiServer:
         """The server's origin, e.g. http://127.0.0.1:54321."""
         assert self._httpd is not None
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     def route(self, path: str, reply: Route) -> None:
         """Answer GET `path` (with its query string, if any) with `reply`."""
@@ -77,19 +82,27 @@ class ApiServer:
                     reply = Reply.json({"detail": "Not found."}, 404)
                 else:
                     reply = route(Request(self.path, dict(self.headers.items()))) if callable(route) else route
+                time.sleep(reply.delay)
                 self.send_response(reply.status)
                 for key, value in reply.headers.items():
                     self.send_header(key, value)
-                if "Content-Length" not in reply.headers:
+                if "Content-Length" not in reply.headers and reply.stream is None:
                     self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
-                self.wfile.write(reply.body)
+                try:
+                    self.wfile.write(reply.body)
+                    for chunk in reply.stream() if reply.stream else ():
+                        self.wfile.write(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client stopped reading, as it should from an endless answer
 
             def log_message(self, *args: Any) -> None:
                 pass
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
+        if self.tls:
+            self._httpd.socket = self.tls.wrap_socket(self._httpd.socket, server_side=True)
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
@@ -100,9 +113,9 @@ class ApiServer:
 
 
 @contextmanager
-def running() -> Iterator[ApiServer]:
-    """An ApiServer for the duration of a with-block."""
-    server = ApiServer()
+def running(tls: ssl.SSLContext | None = None) -> Iterator[ApiServer]:
+    """An ApiServer (HTTPS when given a context) for the duration of a with-block."""
+    server = ApiServer(tls)
     server.start()
     try:
         yield server
