@@ -14,6 +14,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+import requests
 from conftest import skip_or_fail
 from golden.update import FILES, demo_feeds
 from support.conferences import conference
@@ -33,7 +34,7 @@ UID = re.compile(r"^pretalx-democon-(?P<key>[A-Za-z0-9_-]+)@127\.0\.0\.1:8355$")
 BASE_URL = "https://democon.example.org/schedule/"
 
 
-def build(source: Path, out: Path, *args: str) -> Path:
+def build(source: Path | str, out: Path, *args: str) -> Path:
     assert main([str(source), "--out", str(out), "--quiet", *args]) == 0
     return out
 
@@ -249,6 +250,20 @@ def test_a_cancelled_session_is_marked_cancelled(tmp_path):
 
     assert statuses.pop("pretalx-democon-J9BCWP@127.0.0.1:8355") == "CANCELLED"
     assert set(statuses.values()) == {"CONFIRMED"}
+
+
+@pytest.mark.live
+def test_live_pretalx_feed_lists_every_scheduled_slot_stamped_with_the_release(pretalx_url, pretalx_event, tmp_path):
+    api = f"{pretalx_url}/api/events/{pretalx_event}"
+    submissions = requests.get(f"{api}/submissions/?page_size=250", timeout=30).json()["results"]
+    released = dt.datetime.fromisoformat(requests.get(f"{api}/schedules/latest/", timeout=30).json()["published"])
+
+    site = build(f"{pretalx_url}/{pretalx_event}/", tmp_path)
+
+    events = vevents(site / "en/schedule.ics")
+    assert len(events) == sum(len(s["slots"]) for s in submissions) > 0
+    assert {e.decoded("DTSTAMP") for e in events} == {released}
+    assert len(parse_with_ical_js([site / "en/schedule.ics"], site)["en/schedule.ics"]["vevents"]) == len(events)
 
 
 # ---- where the timestamp comes from ----------------------------------------------------------------------------

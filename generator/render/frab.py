@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import urls
 from ..i18n import choose
-from ..model import Conference, Entry, Room, Speaker
+from ..model import Conference, Entry, Multilingual, Room, Speaker, Track
 from ..normalise.checks import slugify
 from .ical import session_url
 
@@ -133,7 +133,7 @@ class FrabDocument:
         } for day in days]
         return {"$schema": C3VOC_SCHEMA, "generator": {"name": GENERATOR}, "schedule": schedule | {"conference": conference}}
 
-    def _track(self, track) -> dict[str, Any]:
+    def _track(self, track: Track) -> dict[str, Any]:
         found: dict[str, Any] = {"name": self._t(track.name)}
         if SLUG.match(track.slug):
             found["slug"] = track.slug
@@ -211,7 +211,7 @@ class FrabDocument:
             names[room.id] = f"{name} ({room.slug})" if name in names.values() else name
         return names
 
-    def _t(self, value) -> str:
+    def _t(self, value: Multilingual) -> str:
         return choose(value, self.locale, self.conference.default_locale)
 
 

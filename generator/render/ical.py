@@ -12,7 +12,7 @@ from icalendar.timezone import is_utc
 
 from .. import urls
 from ..i18n import choose
-from ..model import Conference, Entry, Session
+from ..model import Conference, Entry, Multilingual, Session
 from .markup import plain_text
 
 # used in UIDs when neither the event's URL nor the site's base URL names a host (.invalid never resolves)
@@ -135,5 +135,5 @@ class IcalRenderer:
         event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
         return event
 
-    def _t(self, value) -> str:
+    def _t(self, value: Multilingual) -> str:
         return choose(value, self.locale, self.conference.default_locale)

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import urls
 from ..i18n import choose
-from ..model import Conference, Day, Room, Session, Speaker, Track
+from ..model import Conference, Day, Multilingual, Room, Session, Speaker, Track
 
 SCHEMA_VERSION = 1
 GENERATOR = "pretalx-static"
@@ -127,7 +127,7 @@ class JsonFeed:
         """An absolute URL when the site's base URL is known, else a link relative to the feed."""
         return urls.absolute(self.base_url, path) or urls.relative(self.path, path)
 
-    def _t(self, value) -> str:
+    def _t(self, value: Multilingual) -> str:
         return choose(value, self.locale, self.conference.default_locale)
 
 
