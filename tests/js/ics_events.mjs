@@ -7,6 +7,7 @@ import ICAL from "ical.js";
 const result = {};
 for (const file of process.argv.slice(2)) {
   const calendar = new ICAL.Component(ICAL.parse(readFileSync(file, "utf8")));
+  ICAL.TimezoneService.reset();  // each file must bring its own VTIMEZONE, as it would into a calendar app
   for (const zone of calendar.getAllSubcomponents("vtimezone")) {
     ICAL.TimezoneService.register(new ICAL.Timezone(zone));
   }
