@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -13,6 +14,7 @@ import requests
 from ..config import DEMO_SNAPSHOT, Settings
 from ..errors import FetchError, SourceError, UsageError
 from . import legacy, pretalx, snapshot
+from .cache import HttpCache
 from .http import HttpClient
 from .raw import RawEvent
 
@@ -22,13 +24,15 @@ log = logging.getLogger(__name__)
 PAGE_SUFFIXES = {"schedule", "talk", "speaker", "cfp", "featured", "sessions", "speakers"}
 
 
-def load(settings: Settings, session: requests.Session | None = None) -> RawEvent:
+def load(settings: Settings, session: requests.Session | None = None,
+         on_fetched: Callable[[str], None] | None = None) -> RawEvent:
     """The raw documents of the source in `settings` (the bundled demo event when none is given)."""
     source = settings.source or str(DEMO_SNAPSHOT)
     if not _is_url(source):
         return _load_file(Path(source))
     client = HttpClient(session or requests.Session(), token=settings.token,
-                        timeout=settings.timeout, retries=settings.retries)
+                        timeout=settings.timeout, retries=settings.retries, concurrency=settings.concurrency,
+                        cache=HttpCache(settings.cache_dir / "http"), on_fetched=on_fetched)
     return _load_url(source, client, force_legacy=settings.legacy)
 
 
