@@ -4,7 +4,7 @@
   "use strict";
   const D = document, body = D.body, page = body.dataset;
   const ui = JSON.parse(D.getElementById("ui-strings").textContent);
-  const lang = D.documentElement.lang;
+  const lang = page.locale || D.documentElement.lang;
   const eventTz = page.tz, localTz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const key = (name) => `pretalx-static:${page.event}:${name}`;
   const params = new URLSearchParams(location.search);

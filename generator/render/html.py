@@ -92,6 +92,10 @@ class PageContext:
         """A language's own name ("Deutsch"), for language lists."""
         return i18n.language_name(code)
 
+    def format_tag(self) -> str:
+        """The BCP 47 tag of the locale that formats times ("en-GB" for en), so the browser writes them alike."""
+        return str(i18n.format_locale(self.locale)).replace("_", "-")
+
     def facets(self, entries: Sequence[Entry]) -> tuple[list[dt.date], list[Room], list[Track], list[str]]:
         """The days, rooms, tracks and content languages of these slots' sessions, for the filter form."""
         conf = self.conference
