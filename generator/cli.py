@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -87,6 +89,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return dataclasses.replace(load_settings(flags, config=args.config), quiet=bool(args.quiet))
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a build; return the exit code."""
     args = parser().parse_args(argv)
@@ -96,11 +102,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
     try:
         from .pipeline import build  # heavy imports only after the arguments are known
+        from .progress import Progress
+        if threading.current_thread() is threading.main_thread():  # a stopped CI job cleans up like Ctrl-C
+            signal.signal(signal.SIGTERM, _interrupt)
         settings = settings_from(args)
         if args.watch:
             from .serve import for_watching
             settings = for_watching(settings)
-        report = build(settings)
+        report = build(settings, progress=Progress.for_terminal(settings.quiet))
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("The output directory was left as it was.", file=sys.stderr)

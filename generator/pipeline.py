@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .feeds import locale_feeds
 from .model import Conference
 from .normalise import normalise
 from .normalise.checks import is_safe_segment
+from .progress import Progress
 from .render.html import HtmlRenderer, environment
 from .render.search import search_index
 from .sources import snapshot
@@ -47,24 +49,31 @@ class BuildReport:
                 f"(fetch {self.fetch_seconds:.2f}, render {self.render_seconds:.2f}, write {self.write_seconds:.2f})")
 
 
-def build(settings: Settings, session: requests.Session | None = None) -> BuildReport:
+def build(settings: Settings, session: requests.Session | None = None,
+          progress: Progress | None = None) -> BuildReport:
     """Build the site described by `settings` into `settings.out`."""
+    progress = progress or Progress()
     started = time.perf_counter()
-    raw = sources.load(settings, session).scrubbed()
+    progress.phase("fetch", "documents")
+    raw = sources.load(settings, session, on_fetched=progress.tick).scrubbed()
     conference = normalise(raw, strict=settings.strict, day_change_hour=settings.day_change_hour)
     fetched = time.perf_counter()
 
     locales = choose_locales(conference, settings.locales)
     # images before rendering, so that pages show no image where one was refused; all before writing
     mirror = media.mirror(conference, settings, session) if settings.mirror_media else None
-    plan = plan_site(mirror.applied_to(conference) if mirror else conference, settings, locales)
+    progress.phase("render", "files")
+    plan = plan_site(mirror.applied_to(conference) if mirror else conference, settings, locales,
+                     on_add=progress.tick)
     if mirror:
         mirror.add_to(plan)
     if settings.offline:  # last: the worker's list and hash cover every other file
         offline.add_service_worker(plan, [*settings.static_dirs, DEFAULT_STATIC])
     rendered = time.perf_counter()
 
-    report = write(plan, settings.out)
+    progress.phase("write", "changed files")
+    report = write(plan, settings.out, advance=progress.advance)
+    progress.finish()
     if settings.save_snapshot:
         snapshot.save(raw, settings.save_snapshot)
     written = time.perf_counter()
@@ -81,14 +90,15 @@ def choose_locales(conference: Conference, wanted: tuple[str, ...]) -> tuple[str
     return tuple(dict.fromkeys(locales))
 
 
-def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ...]) -> Plan:
+def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ...],
+              on_add: Callable[[str], None] | None = None) -> Plan:
     """Every output file of the site, rendered in memory."""
     conference = dataclasses.replace(conference, locales=locales) if locales != conference.locales else conference
     if settings.title:
         conference = dataclasses.replace(conference, name=settings.title)
     if conference.default_locale not in locales:
         conference = dataclasses.replace(conference, default_locale=locales[0])
-    plan = Plan()
+    plan = Plan(on_add=on_add)
     env = environment([*settings.templates_dirs, DEFAULT_TEMPLATES])
     env.globals["site_links"] = settings.links  # the organiser's extra links (config file `links`)
     html = HtmlRenderer(conference, env, base_url=settings.base_url, locales=locales)

@@ -25,6 +25,7 @@ class Plan:
 
     files: dict[str, bytes] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
+    on_add: Callable[[str], None] | None = field(default=None, compare=False, repr=False)  # progress
 
     def add(self, path: str, content: bytes, owner: str = "") -> None:
         """Plan one file; `owner` names what produced it, for collision messages."""
@@ -34,6 +35,8 @@ class Plan:
                               hint="two objects have codes or slugs that map to the same path")
         self.files[path] = content
         self.owners[path] = owner
+        if self.on_add:
+            self.on_add(path)
 
 
 @dataclass(frozen=True)
