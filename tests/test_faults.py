@@ -209,14 +209,27 @@ def test_invalid_json_is_reported(api_server, event_url, out, capsys):
     assert tree(out) == before
 
 
-def test_json_nested_deeper_than_any_event_is_reported(api_server, event_url, out, capsys):
+@pytest.mark.parametrize("depth", [500, 100_000], ids=["decodable-but-deep", "beyond-the-decoder"])
+def test_json_nested_deeper_than_any_event_is_reported(api_server, event_url, out, capsys, depth):
     path = f"{EVENT_API}rooms/"
-    api_server.route(path, Reply(200, b"[" * 100_000 + b"]" * 100_000))
+    api_server.route(path, Reply(200, b'{"a":' * depth + b"1" + b"}" * depth))
     before = tree(out)
 
     exit_code, message = build(event_url, out, capsys)
 
     assert_fails_clearly(exit_code, message, f"{api_server.url}{path}", "nested too deeply")
+    assert tree(out) == before
+
+
+def test_a_snapshot_file_nested_too_deeply_is_reported(out, tmp_path, capsys):
+    snapshot = tmp_path / "deep.snapshot.json"
+    snapshot.write_text('{"format": "pretalx-static-snapshot", "version": 1, "kind": "frab", "documents": '
+                        '{"schedule": ' + '{"a": ' * 700 + "1" + "}" * 700 + "}}")
+    before = tree(out)
+
+    exit_code, message = build(str(snapshot), out, capsys)
+
+    assert_fails_clearly(exit_code, message, str(snapshot), "nested too deeply")
     assert tree(out) == before
 
 

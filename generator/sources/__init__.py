@@ -16,7 +16,7 @@ from ..errors import FetchError, SourceError, UsageError
 from . import legacy, pretalx, snapshot
 from .cache import HttpCache
 from .http import HttpClient
-from .raw import RawEvent
+from .raw import RawEvent, too_deep
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,14 @@ def _load_file(path: Path) -> RawEvent:
     except json.JSONDecodeError as exc:
         raise SourceError(f"{path} is not valid JSON: {exc}",
                           hint="the file may be truncated; fetch it again") from None
+    except RecursionError:
+        data = None
+        nested = True
+    else:
+        nested = too_deep(data)
+    if nested:
+        raise SourceError(f"{path}: the JSON is nested too deeply to be an event",
+                          hint="pass an event URL, a frab schedule.json or a snapshot written by this tool")
     return _from_document(data, str(path))
 
 

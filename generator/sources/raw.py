@@ -29,6 +29,22 @@ PRIVATE_FIELDS = frozenset({
 })
 
 
+# pretalx and frab documents nest fewer than 10 levels; far deeper ones would exhaust the stack in scrub()
+MAX_DEPTH = 64
+
+
+def too_deep(document: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when a decoded JSON document nests objects and lists deeper than `limit` (checked without recursion)."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
 def scrub(document: Any) -> Any:
     """A copy of a JSON document without organiser-only fields, at any depth."""
     if isinstance(document, dict):
