@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
 from ..errors import FetchError
+from .cache import HttpCache
+from .raw import too_deep
 
 log = logging.getLogger(__name__)
 
@@ -33,27 +38,48 @@ class HttpClient:
 
     def __init__(self, session: requests.Session, *, token: str | None = None,
                  timeout: float = 30.0, retries: int = 4, max_bytes: int = DEFAULT_MAX_BYTES,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, concurrency: int = 8,
+                 cache: HttpCache | None = None, on_fetched: Callable[[str], None] | None = None) -> None:
         self.session = session
         self.timeout = timeout
         self.retries = retries
         self.max_bytes = max_bytes
         self.sleep = sleep
+        self.concurrency = max(1, concurrency)
+        # answers to a token may hold organiser-only data: they never reach the disk cache
+        self.cache = None if token else cache
+        self.on_fetched = on_fetched
+        self._slots = threading.BoundedSemaphore(self.concurrency)  # requests in flight, over all threads
         self._auth = {"Authorization": f"Token {token}"} if token else {}
 
     # ---- one document ----------------------------------------------------
     def get_json(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
         """GET a URL and decode its JSON body, retrying 429 and 5xx answers."""
         all_headers = {"Accept": "application/json", **self._auth, **(headers or {})}
+        cached = self.cache.lookup(url, all_headers) if self.cache else None
+        request_headers = {**all_headers, **cached.validators()} if cached else all_headers
         for attempt in range(self.retries + 1):
-            response = self._request(url, all_headers)
-            if response.status_code in RETRY_STATUSES and attempt < self.retries:
-                delay = self._retry_delay(response, attempt, url)
-                log.warning("%s answered %s; retrying in %.1f s", url, response.status_code, delay)
-                response.close()
+            with self._slots:  # the body is read inside too: a streamed answer holds its connection
+                response = self._request(url, request_headers)
+                retry = response.status_code in RETRY_STATUSES and attempt < self.retries
+                if retry:
+                    delay = self._retry_delay(response, attempt, url)
+                    log.warning("%s answered %s; retrying in %.1f s", url, response.status_code, delay)
+                    response.close()
+                elif response.status_code == 304 and cached is not None:
+                    response.close()
+                    log.info("%s not modified; using the cached copy", url)
+                    document = cached.document
+                else:
+                    document = self._decode(response, url)
+                    if self.cache is not None:
+                        self.cache.store(url, all_headers, response.headers, document)
+            if retry:
                 self.sleep(delay)
                 continue
-            return self._decode(response, url)
+            if self.on_fetched:
+                self.on_fetched(url)
+            return document
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _request(self, url: str, headers: Mapping[str, str]) -> requests.Response:
@@ -102,14 +128,18 @@ class HttpClient:
             raise FetchError(f"expected JSON but got {content_type or 'an unknown type'}", url=url,
                              status=response.status_code, detail=_snippet(body),
                              hint="is this a pretalx event URL? a proxy or login page may be in the way")
+        nested = FetchError("the JSON is nested too deeply to be an event", url=url, status=response.status_code,
+                            hint="this is not what a pretalx API sends")
         try:
-            return json.loads(body)
+            document = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise FetchError(f"invalid JSON ({exc})", url=url, status=response.status_code,
                              hint="the response may have been truncated; try again") from None
         except RecursionError:
-            raise FetchError("the JSON is nested too deeply to be an event", url=url, status=response.status_code,
-                             hint="this is not what a pretalx API sends") from None
+            raise nested from None
+        if too_deep(document):
+            raise nested
+        return document
 
     def _read_body(self, response: requests.Response, url: str) -> bytes:
         chunks, size = [], 0
@@ -134,7 +164,11 @@ class HttpClient:
 
     # ---- paginated collections -------------------------------------------
     def get_collection(self, url: str, headers: Mapping[str, str] | None = None) -> list[Any]:
-        """All results of a list endpoint, following `next` links (a bare list is accepted as is)."""
+        """All results of a list endpoint (a bare list is accepted as is).
+
+        Once the first page gives the count and the page size, the other pages are fetched concurrently;
+        `next` links of an unfamiliar shape are followed one by one.
+        """
         first = self.get_json(url, headers)
         if isinstance(first, list):
             return first
@@ -143,6 +177,14 @@ class HttpClient:
         seen = {url}
         origin = _origin(url)
         next_url = first.get("next")
+        if next_url and _origin(next_url) == origin:
+            later = _page_urls(next_url, first.get("count"), len(results))
+            if later is not None:
+                pages = self.concurrently([lambda u=u: self.get_json(u, headers) for u in later])
+                for page_url, page in zip(later, pages):
+                    _require_page(page, page_url)
+                    results.extend(page["results"])
+                next_url = None
         while next_url:
             if _origin(next_url) != origin:
                 raise FetchError(f"pagination points to another host ({next_url})", url=url,
@@ -160,6 +202,42 @@ class HttpClient:
             raise FetchError(f"the server announced {count} results but sent {len(results)}", url=url,
                              hint="the data changed while fetching, or the server is broken; try again")
         return results
+
+    def concurrently(self, calls: Sequence[Callable[[], T]]) -> list[T]:
+        """The results of `calls`, run on up to `concurrency` threads, in order; the first failure (in order) is raised."""
+        if len(calls) <= 1 or self.concurrency == 1:
+            return [call() for call in calls]
+        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(calls))) as pool:
+            futures = [pool.submit(call) for call in calls]
+            try:
+                return [future.result() for future in futures]
+            finally:
+                for future in futures:
+                    future.cancel()  # after a failure, do not start what is still queued
+
+
+T = TypeVar("T")
+
+
+def _page_urls(second: str, count: Any, page_size: int) -> list[str] | None:
+    """The URLs of pages 2…n, derived from the link to page 2 (`page=2` or `offset`/`limit`), or None."""
+    if not isinstance(count, int) or page_size <= 0 or count <= page_size:
+        return None
+    parts = urlsplit(second)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    keys = dict(query)
+    total = math.ceil(count / page_size)
+    if total > MAX_PAGES:
+        return None
+    if keys.get("page") == "2":
+        values = [("page", str(n)) for n in range(2, total + 1)]
+    elif keys.get("offset") == str(page_size) and keys.get("limit", str(page_size)) == str(page_size):
+        values = [("offset", str(page_size * n)) for n in range(1, total)]
+    else:
+        return None
+    name = values[0][0]
+    return [urlunsplit(parts._replace(query=urlencode([(k, v if k != name else value) for k, v in query])))
+            for _, value in values]
 
 
 def _require_page(page: Any, url: str) -> None:
