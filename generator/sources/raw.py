@@ -25,7 +25,7 @@ class RawEvent:
 PRIVATE_FIELDS = frozenset({
     "email", "notes", "internal_notes", "answers", "reviews", "access_code", "access_codes",
     "availabilities", "anonymised_data", "is_anonymised", "assigned_reviewers", "pending_state",
-    "speaker_info", "invitation_token", "review_code", "mail",
+    "speaker_info", "invitation_token", "review_code", "mail", "tags", "tag_ids", "has_arrived",
 })
 
 
