@@ -14,7 +14,7 @@ from generator import catalog, i18n
 from generator.cli import main
 from support.data import materialise
 from support.events import pyconfr_current_api, serve_pyconfr_current
-from support.site import h1
+from support.site import h1, locale_files, texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FIRST_DAY = dt.date(2026, 3, 1)
@@ -26,11 +26,6 @@ def build(*args: str) -> int:
 
 def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
-
-
-def site_files(site: Path, locale: str) -> set[str]:
-    """The files of one locale's site, relative to its folder."""
-    return {p.relative_to(site / locale).as_posix() for p in (site / locale).rglob("*") if p.is_file()}
 
 
 def alternates(page: Path) -> dict[str, str]:
@@ -162,7 +157,7 @@ def test_the_check_fails_when_a_template_gains_a_string_the_catalog_lacks(tmp_pa
 # ---- the built demo site ------------------------------------------------------------------------
 
 def test_the_demo_builds_an_english_and_a_german_site_with_the_same_files(demo):
-    english, german = site_files(demo, "en"), site_files(demo, "de")
+    english, german = locale_files(demo, "en"), locale_files(demo, "de")
 
     assert {p.name for p in demo.iterdir() if p.is_dir() and p.name != "static"} == {"en", "de"}
     assert len(english) > 50
@@ -271,26 +266,22 @@ def test_a_frab_source_is_built_in_each_language_its_events_are_in(tmp_path):
 
     assert build(str(source), "--out", str(tmp_path / "site")) == 0
 
-    assert site_files(tmp_path / "site", "de") == site_files(tmp_path / "site", "en")
+    assert locale_files(tmp_path / "site", "de") == locale_files(tmp_path / "site", "en")
     assert "url=de/index.html" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
-
-
-def texts(page: Path) -> set[str]:
-    """The whole-element texts of a page ("Atelier" as a session type, not inside a title)."""
-    doc = lxml.html.fromstring(page.read_bytes())
-    return {" ".join(node.text_content().split()) for node in doc.iter() if isinstance(node.tag, str)}
 
 
 def test_pyconfr_french_pages_show_french_names_where_the_data_has_them_and_english_where_not(api_server, tmp_path):
     data = pyconfr_current_api()
     workshop = next(t for t in data["submission-types"] if t["name"]["en"] == "Workshop")
     del workshop["name"]["fr"]  # an organiser who did not translate one session type
-    workshop_code = next(s["code"] for s in data["submissions"] if s["submission_type"] == workshop["id"] and s["slots"])
+    workshop_code = next(s["code"] for s in data["submissions"]
+                         if s["submission_type"] == workshop["id"] and s["slots"])
     event_url = serve_pyconfr_current(api_server, data=data)
 
     assert build(event_url, "--out", str(tmp_path)) == 0
 
-    short_talk_fr, short_talk_en = texts(tmp_path / "fr/talk/3CEBQG/index.html"), texts(tmp_path / "en/talk/3CEBQG/index.html")
+    short_talk_fr = texts(tmp_path / "fr/talk/3CEBQG/index.html")
+    short_talk_en = texts(tmp_path / "en/talk/3CEBQG/index.html")
     assert "Conférence courte" in short_talk_fr and "Short talk" not in short_talk_fr
     assert "Short talk" in short_talk_en and "Conférence courte" not in short_talk_en
     workshop_fr = texts(tmp_path / f"fr/talk/{workshop_code}/index.html")

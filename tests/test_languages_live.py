@@ -17,6 +17,7 @@ import requests
 from conftest import skip_or_fail
 from generator import urls
 from generator.cli import main
+from support.site import locale_files, texts
 
 pytestmark = pytest.mark.live
 
@@ -64,18 +65,8 @@ def lab_site(pretalx_url: str, pretalx_event: str, tmp_path_factory: pytest.Temp
     return out
 
 
-def texts(page: Path) -> set[str]:
-    """The whole-element texts of a page, whitespace collapsed ("Mittagspause" as an entry, not a substring)."""
-    doc = lxml.html.fromstring(page.read_bytes())
-    return {" ".join(node.text_content().split()) for node in doc.iter() if isinstance(node.tag, str)}
-
-
-def site_files(site: Path, locale: str) -> set[str]:
-    return {p.relative_to(site / locale).as_posix() for p in (site / locale).rglob("*") if p.is_file()}
-
-
 def test_live_german_and_english_sites_have_the_same_pages(lab_site):
-    english, german = site_files(lab_site, "en"), site_files(lab_site, "de")
+    english, german = locale_files(lab_site, "en"), locale_files(lab_site, "de")
 
     assert len([f for f in english if f.endswith(".html")]) > 10
     assert english == german

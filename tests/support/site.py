@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import lxml.html
+
 
 def pages(site: Path, locale: str, kind: str) -> set[str]:
     """The names of the `{locale}/{kind}/{name}/index.html` pages of a built site."""
@@ -21,3 +23,14 @@ def h1(page: Path) -> str:
 def tree(site: Path) -> dict[str, bytes]:
     """Every file of a directory tree with its bytes, for byte-for-byte comparisons."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def locale_files(site: Path, locale: str) -> set[str]:
+    """Every file of one locale's site, relative to its folder (to compare the sites of two languages)."""
+    return {p.relative_to(site / locale).as_posix() for p in (site / locale).rglob("*") if p.is_file()}
+
+
+def texts(page: Path) -> set[str]:
+    """The whole-element texts of a page, whitespace collapsed: "Atelier" as a value, not inside a title."""
+    doc = lxml.html.fromstring(page.read_bytes())
+    return {" ".join(node.text_content().split()) for node in doc.iter() if isinstance(node.tag, str)}
