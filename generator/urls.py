@@ -93,7 +93,13 @@ def static(name: str) -> str:
 
 def relative(source: str, target: str) -> str:
     """The link from page `source` to file `target`, relative, so the site works under any prefix and file://."""
-    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+    # string work instead of posixpath.relpath (which consults the working directory): called for every link
+    here = [part for part in source.split("/")[:-1] if part not in {"", "."}]
+    there = [part for part in target.split("/") if part not in {"", "."}]
+    common = 0
+    while common < len(here) and common < len(there) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:]) or "."
 
 
 def absolute(base_url: str | None, path: str) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import html
+import threading
 
 import markdown
 import nh3
@@ -21,7 +23,7 @@ def render_markdown(text: str) -> Markup:
     """HTML from Markdown, with every tag, attribute and URL scheme outside the allow-list removed."""
     if not text:
         return Markup("")
-    rendered = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    rendered = _to_html(text)
     # headings shift down so speaker text never competes with the page's h1
     rendered = rendered.replace("<h1", "<h2").replace("</h1>", "</h2>")
     clean = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
@@ -33,4 +35,17 @@ def plain_text(text: str) -> str:
     """Markdown reduced to plain text (for iCal descriptions and meta tags)."""
     if not text:
         return ""
-    return html.unescape(nh3.clean(markdown.markdown(text), tags=set())).strip()
+    return html.unescape(nh3.clean(_to_html(text, extensions=()), tags=set())).strip()
+
+
+_converters = threading.local()  # a Markdown instance is not thread-safe, and building one costs more than using it
+
+
+@functools.lru_cache(maxsize=8192)  # the same text is shown in every locale (and bios on several pages)
+def _to_html(text: str, extensions: tuple[str, ...] = ("sane_lists",)) -> str:
+    """Markdown → unsanitised HTML, through one reused converter per thread and extension set."""
+    cache = _converters.__dict__.setdefault("by_extensions", {})
+    converter = cache.get(extensions)
+    if converter is None:
+        converter = cache[extensions] = markdown.Markdown(extensions=list(extensions), output_format="html")
+    return converter.reset().convert(text)
