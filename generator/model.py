@@ -252,7 +252,7 @@ class Conference:
             result.append(Day(index, date, start, end))
         return tuple(result)
 
-    @property
+    @cached_property
     def zone(self) -> dt.tzinfo:
         """The event's time zone."""
         from zoneinfo import ZoneInfo

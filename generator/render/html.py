@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gettext
 import posixpath
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +114,22 @@ class PageContext:
         return moment.isoformat()
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """One page to render: its template, path, locale, owner (for messages) and template context."""
+
+    template: str
+    path: str
+    locale: str
+    owner: str
+    context: dict[str, Any]
+
+    @classmethod
+    def of(cls, template: str, path: str, locale: str, owner: str, **context: Any) -> PageJob:
+        """A job, with the context as keyword arguments."""
+        return cls(template, path, locale, owner, context)
+
+
 class HtmlRenderer:
     """Renders every page of one locale."""
 
@@ -124,30 +142,38 @@ class HtmlRenderer:
 
     def pages(self, locale: str) -> Iterator[tuple[str, bytes, str]]:
         """(path, bytes, owner) for every page of `locale`."""
+        return (self.render(job) for job in self.page_jobs(locale))
+
+    def page_jobs(self, locale: str) -> Iterator[PageJob]:
+        """Every page of `locale`, not yet rendered: cheap to list, so rendering can be shared out among cores."""
         conf = self.conference
-        yield self._page("overview.html", urls.home(locale), locale, "overview")
+        yield PageJob.of("overview.html", urls.home(locale), locale, "overview")
         for index, day in enumerate(conf.days):
             entries = conf.entries_on(day)
-            yield self._page("day.html", urls.day(locale, day.date), locale, f"day {day.date}",
+            yield PageJob.of("day.html", urls.day(locale, day.date), locale, f"day {day.date}",
                              day=day, entries=entries, grid=day_grid(entries, conf.rooms),
                              before=conf.days[index - 1] if index else None,
                              after=conf.days[index + 1] if index + 1 < len(conf.days) else None)
         for room in conf.rooms:
-            yield self._page("room.html", urls.room(locale, room.slug), locale, f"room {room.id}",
+            yield PageJob.of("room.html", urls.room(locale, room.slug), locale, f"room {room.id}",
                              room=room, entries=conf.entries_in_room(room))
         for track in conf.tracks:
-            yield self._page("track.html", urls.track(locale, track.slug), locale, f"track {track.id}",
+            yield PageJob.of("track.html", urls.track(locale, track.slug), locale, f"track {track.id}",
                              track=track, entries=conf.entries_in_track(track))
         for session in conf.talks:
-            yield self._page("talk.html", urls.talk(locale, session.code), locale, f"session {session.code}",
+            yield PageJob.of("talk.html", urls.talk(locale, session.code), locale, f"session {session.code}",
                              session=session, entries=conf.entries_of(session))
         for speaker in conf.speakers:
-            yield self._page("speaker.html", urls.speaker(locale, speaker.code), locale,
+            yield PageJob.of("speaker.html", urls.speaker(locale, speaker.code), locale,
                              f"speaker {speaker.code}", speaker=speaker, sessions=conf.sessions_of(speaker))
-        yield self._page("talks.html", urls.talks(locale), locale, "session list", sessions=conf.talks,
+        yield PageJob.of("talks.html", urls.talks(locale), locale, "session list", sessions=conf.talks,
                          by_day=[(day, [e for e in conf.entries_on(day) if not e.session.is_break])
                                  for day in conf.days])
-        yield self._page("speakers.html", urls.speakers(locale), locale, "speaker list")
+        yield PageJob.of("speakers.html", urls.speakers(locale), locale, "speaker list")
+
+    def render(self, job: PageJob) -> tuple[str, bytes, str]:
+        """(path, bytes, owner) of one page."""
+        return self._page(job.template, job.path, job.locale, job.owner, **job.context)
 
     def root_pages(self) -> Iterator[tuple[str, bytes, str]]:
         """The language chooser at the root and the 404 page."""
@@ -164,8 +190,13 @@ class HtmlRenderer:
                           for lang, target in same_page_in(path, locale, self.locales)]
         html = self.env.get_template(template).render(
             conf=self.conference, locale=locale, locales=self.locales, page_path=path, link=link, urls=urls,
-            t=ctx.t, fmt=ctx, language_links=language_links, **context)
+            t=ctx.t, fmt=ctx, language_links=language_links, ui_strings=self._ui_strings(locale), **context)
         return path, html.encode("utf-8"), owner
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one renderer per build; the same text for every page
+    def _ui_strings(self, locale: str) -> Markup:
+        """The interface strings the page script needs, as script-safe JSON, rendered once per locale."""
+        return Markup(self.env.get_template("_ui_strings.html").render(locale=locale).strip())
 
 
 def same_page_in(path: str, locale: str, locales: Sequence[str]) -> list[tuple[str, str]]:
