@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -11,15 +12,16 @@ from pathlib import Path
 
 import requests
 
-from . import media, offline, sources, urls
+from . import media, offline, parallel, sources, urls
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
 from .errors import UsageError
 from .feeds import locale_feeds
+from .i18n import locale_code
 from .model import Conference
 from .normalise import normalise
 from .normalise.checks import is_safe_segment
 from .progress import Progress
-from .render.html import HtmlRenderer, environment
+from .render.html import HtmlRenderer, PageJob, environment
 from .render.search import search_index
 from .sources import snapshot
 from .writer import Plan, WriteReport, write
@@ -85,8 +87,12 @@ def choose_locales(conference: Conference, wanted: tuple[str, ...]) -> tuple[str
     """The locales to build: the user's choice in the user's order, else the event's."""
     locales = wanted or conference.locales
     for locale in locales:
-        if not is_safe_segment(locale):
+        if locale_code(locale) != locale or not is_safe_segment(locale):
             raise UsageError(f"invalid locale {locale!r}", hint="use codes such as en, de, pt-BR")
+    for locale in wanted:
+        if locale not in conference.locales:
+            log.warning("locale %s is not one of the event's (%s): its strings fall back to %s",
+                        locale, ", ".join(conference.locales), conference.default_locale)
     return tuple(dict.fromkeys(locales))
 
 
@@ -104,16 +110,27 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     html = HtmlRenderer(conference, env, base_url=settings.base_url, locales=locales)
     for path, content, owner in html.root_pages():
         plan.add(path, content, owner)
-    for locale in locales:
-        for path, content, owner in html.pages(locale):
-            plan.add(path, content, owner)
-        plan.add(urls.search_index(locale), search_index(conference, locale), f"search index {locale}")
-        for path, content, owner in locale_feeds(conference, locale, settings.base_url):
-            plan.add(path, content, owner)
+    tasks: list[parallel.Task] = []
+    for locale in locales:  # the big single tasks first, so that the cores finish together
+        tasks.append(functools.partial(_feeds, conference, locale, settings.base_url))
+    tasks.extend(functools.partial(_page, html, job) for locale in locales for job in html.page_jobs(locale))
+    for path, content, owner in parallel.run_in_order(tasks):
+        plan.add(path, content, owner)
     for name, content in static_files([*settings.static_dirs, DEFAULT_STATIC]):
         if name not in offline.SOURCES:  # the service worker ships only with --offline, filled in
             plan.add(f"static/{name}", content, f"static file {name}")
     return plan
+
+
+def _feeds(conference: Conference, locale: str, base_url: str | None) -> list[parallel.File]:
+    """One locale's search index and feeds (a rendering task)."""
+    return [(urls.search_index(locale), search_index(conference, locale), f"search index {locale}"),
+            *locale_feeds(conference, locale, base_url)]
+
+
+def _page(html: HtmlRenderer, job: PageJob) -> list[parallel.File]:
+    """One page (a rendering task)."""
+    return [html.render(job)]
 
 
 def static_files(directories: list[Path]) -> list[tuple[str, bytes]]:
