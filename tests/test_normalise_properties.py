@@ -132,6 +132,9 @@ def touch_everything(conference: Conference) -> None:
     for value in every_text:
         for _, text in value.values:
             text.encode("utf-8")  # no lone surrogates left to break the writer
+            assert "\n" not in text and "\r" not in text  # names and titles are one line (iCal NAME needs it)
+    for speaker in conference.speakers:
+        assert "\n" not in speaker.name
 
 
 def normalises_or_explains(kind: str, documents: dict[str, Any], strict: bool) -> None:

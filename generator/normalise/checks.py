@@ -20,6 +20,8 @@ RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # control characters, lone surrogates (unencodable) and the characters XML 1.0 forbids
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+LINE_BREAK = re.compile(r"\s*[\r\n\t\v\f\x85]+\s*")
+CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def is_safe_segment(value: str) -> bool:
@@ -50,6 +52,14 @@ def color(value: object) -> str | None:
     return value.lower() if isinstance(value, str) and COLOR.fullmatch(value) else None
 
 
+def identifier(value: object) -> str | None:
+    """An id or code as a string without any control character, newlines included; None when nothing is left."""
+    if value is None or isinstance(value, (bool, dict, list, float)):
+        return None
+    text = CONTROL_OR_SPACE.sub("", str(value)).strip()
+    return text or None
+
+
 def clean_text(value: object) -> str:
     """A string without control characters (newlines and tabs stay); non-strings become ''."""
     if not isinstance(value, str):
@@ -57,12 +67,18 @@ def clean_text(value: object) -> str:
     return CONTROL.sub("", value)
 
 
-def multilingual(value: object) -> Multilingual:
-    """A plain or `{locale: text}` value, cleaned like `clean_text`; odd keys and non-string values are dropped."""
+def clean_line(value: object) -> str:
+    """A one-line text (a name, a title): `clean_text`, with line breaks and tabs turned into spaces."""
+    return LINE_BREAK.sub(" ", clean_text(value)).strip()
+
+
+def multilingual(value: object, *, multiline: bool = False) -> Multilingual:
+    """A plain or `{locale: text}` value, cleaned (one line unless `multiline`); odd keys and values are dropped."""
+    clean = clean_text if multiline else clean_line
     if isinstance(value, str):
-        return Multilingual.of(clean_text(value))
+        return Multilingual.of(clean(value))
     if isinstance(value, dict):
-        return Multilingual.of({key: clean_text(text) for key, text in value.items()
+        return Multilingual.of({key: clean(text) for key, text in value.items()
                                 if locale_code(key) and isinstance(text, str)})
     return Multilingual()
 

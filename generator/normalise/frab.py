@@ -15,7 +15,7 @@ from ..model import Resource, Room, Session, SessionType, Slot, Speaker, Track
 from ..sources.raw import RawEvent
 from . import checks
 from .assemble import Parts, parse_date, parse_time, zone_or_utc
-from .checks import Problems, clean_text, multilingual
+from .checks import Problems, clean_line, clean_text, multilingual
 from .pretalx import integer, listed, ref
 
 TALK_CODE_IN_URL = re.compile(r"/talk/([A-Za-z0-9]+)/?$")
@@ -47,7 +47,7 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
     for position, room in enumerate(listed(conference.get("rooms"))):
         if isinstance(room, dict) and _text(room.get("name")):
             name = _text(room["name"])
-            rooms.setdefault(name, Room(name, "", multilingual(name), multilingual(room.get("description")),
+            rooms.setdefault(name, Room(name, "", multilingual(name), multilingual(room.get("description"), multiline=True),
                                         integer(room.get("capacity")), position, _text(room.get("guid")) or None))
     tracks: dict[str, Track] = {}
     for track in listed(conference.get("tracks")):
@@ -61,7 +61,7 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
     for _day, listed_room, event in events:
         code = _event_code(event)
         where = f"event {code!r}"
-        room_name = clean_text(listed_room) or "room"
+        room_name = clean_line(listed_room) or "room"
         if room_name not in rooms:
             rooms[room_name] = Room(room_name, "", multilingual(room_name), position=len(rooms))
         start = parse_time(event.get("date"), zone, where, problems)
@@ -80,7 +80,7 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             if speaker:
                 speakers.setdefault(speaker.code, speaker)
                 person_codes.append(speaker.code)
-        links = [Resource(url, clean_text(link.get("title"))) for link in listed(event.get("links"))
+        links = [Resource(url, clean_line(link.get("title"))) for link in listed(event.get("links"))
                  if isinstance(link, dict) and (url := checks.public_url(link.get("url"), base))]
         recording = event.get("recording") if isinstance(event.get("recording"), dict) else {}
         title = multilingual(event.get("title"))
@@ -99,7 +99,7 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             content_locale=_single_language(event),
             do_not_record=bool(event.get("do_not_record") or recording.get("optout")),
             image_url=checks.public_url(event.get("logo"), base), resources=tuple(links),
-            subtitle=clean_text(event.get("subtitle")), source_url=checks.public_url(event.get("url"), base)))
+            subtitle=clean_line(event.get("subtitle")), source_url=checks.public_url(event.get("url"), base)))
     parts.sessions = list(sessions.values())
     parts.rooms = list(rooms.values())
     parts.tracks = list(tracks.values())
@@ -133,18 +133,18 @@ def _single_language(event: dict[str, Any]) -> str | None:
 
 def _event_code(event: dict[str, Any]) -> str:
     """pretalx's code when the export carries one, else the code in its URL, else its id or guid."""
-    if isinstance(event.get("code"), str) and event["code"]:
-        return event["code"]
+    if isinstance(event.get("code"), str) and ref(event["code"]):
+        return ref(event["code"])
     match = TALK_CODE_IN_URL.search(str(event.get("url") or ""))
     if match:
         return match.group(1)
-    return str(event.get("id") or event.get("guid") or event.get("slug") or "event")
+    return ref(event.get("id")) or ref(event.get("guid")) or ref(event.get("slug")) or "event"
 
 
 def _speaker(person: Any, base: str | None) -> Speaker | None:
     if not isinstance(person, dict):
         return None
-    name = clean_text(person.get("public_name") or person.get("name"))
+    name = clean_line(person.get("public_name") or person.get("name"))
     code = ref(person.get("code")) or ref(person.get("guid")) or ref(person.get("id")) or name
     if not code:
         return None
@@ -183,4 +183,4 @@ def _timezone(conference: dict[str, Any], events: list, problems: Problems) -> s
 
 
 def _text(value: Any) -> str:
-    return clean_text(value) if isinstance(value, str) else ""
+    return clean_line(value) if isinstance(value, str) else ""

@@ -9,8 +9,8 @@ from ..model import Room, Session, SessionType, Speaker, Track
 from ..sources.raw import RawEvent
 from . import checks
 from .assemble import Parts, parse_date, parse_time, slot, zone_or_utc
-from .checks import Problems, clean_text, multilingual
-from .pretalx import event_locales, integer, items, listed, public_event_url, ref, resources
+from .checks import Problems, clean_line, clean_text, multilingual
+from .pretalx import code_of, event_locales, integer, items, listed, public_event_url, ref, resources, talk_url
 
 
 def to_parts(raw: RawEvent, problems: Problems) -> Parts:
@@ -27,21 +27,21 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
     base = parts.url
 
     parts.rooms = sorted((Room(id=ref(r), slug="", name=multilingual(r.get("name")),
-                               description=multilingual(r.get("description")),
+                               description=multilingual(r.get("description"), multiline=True),
                                capacity=integer(r.get("capacity")), position=integer(r.get("position")) or 0,
                                guid=ref(r.get("guid")))
                           for r in items(docs, "rooms") if ref(r) is not None), key=lambda r: r.position)
-    parts.speakers = [Speaker(code=s["code"], name=clean_text(s.get("name")),
+    parts.speakers = [Speaker(code=code, name=clean_line(s.get("name")),
                               biography=clean_text(s.get("biography")),
                               avatar_url=checks.public_url(s.get("avatar") or s.get("avatar_url"), base))
-                      for s in items(docs, "speakers") if isinstance(s.get("code"), str)]
+                      for s in items(docs, "speakers") if (code := code_of(s))]
     known_speakers = {s.code for s in parts.speakers}
     tracks: dict[str, Track] = {}
     types: dict[str, SessionType] = {}
 
     for talk in items(docs, "talks"):
-        code = talk.get("code")
-        if not isinstance(code, str):
+        code = code_of(talk)
+        if code is None:
             problems.warn("talk", "without a code; left out")
             continue
         where = f"talk {code!r}"
@@ -65,20 +65,20 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             if isinstance(person, dict) and person_code and person_code not in known_speakers:
                 # legacy talks nest their speakers; keep ones the /speakers/ list lacks
                 known_speakers.add(person_code)
-                parts.speakers.append(Speaker(person_code, clean_text(person.get("name")),
+                parts.speakers.append(Speaker(person_code, clean_line(person.get("name")),
                                               clean_text(person.get("biography")),
                                               checks.public_url(person.get("avatar"), base)))
             if person_code:
                 speaker_codes.append(person_code)
         parts.sessions.append(Session(
             code=code, title=multilingual(talk.get("title")),
-            slots=(found,) if found else (), state=clean_text(talk.get("state")) or "confirmed",
+            slots=(found,) if found else (), state=clean_line(talk.get("state")) or "confirmed",
             speaker_codes=tuple(speaker_codes), track_id=track_id, type_id=type_id,
             abstract=clean_text(talk.get("abstract")), description=clean_text(talk.get("description")),
             content_locale=locale_code(talk.get("content_locale")),
             do_not_record=bool(talk.get("do_not_record")), image_url=checks.public_url(talk.get("image"), base),
             resources=resources(talk.get("resources"), base),
-            source_url=f"{base}talk/{code}/" if base else None))
+            source_url=talk_url(base, code)))
     parts.tracks = sorted(tracks.values(), key=_numeric_id)
     parts.session_types = sorted(types.values(), key=_numeric_id)
     return parts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
+from urllib.parse import quote
 
 from ..errors import SourceError
 from ..i18n import locale_code
@@ -11,16 +12,24 @@ from ..model import Multilingual, Resource, Room, Session, SessionType, Slot, Sp
 from ..sources.raw import RawEvent
 from . import checks
 from .assemble import Parts, parse_date, parse_time, slot, zone_or_utc
-from .checks import Problems, clean_text, multilingual
+from .checks import Problems, clean_line, clean_text, multilingual
 
 
 def ref(value: Any) -> str | None:
     """An id or code given flat (`3`) or expanded (`{"id": 3, ...}`), as a string without control characters."""
     if isinstance(value, dict):
         value = value.get("id", value.get("code"))
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    return clean_text(str(value)) or None
+    return checks.identifier(value)
+
+
+def code_of(item: dict[str, Any]) -> str | None:
+    """The `code` of a submission or speaker, when it is a non-empty string."""
+    return ref(item["code"]) if isinstance(item.get("code"), str) else None
+
+
+def talk_url(base: str | None, code: str) -> str | None:
+    """A session's public page on the pretalx host (the code quoted: it may be anything)."""
+    return f"{base}talk/{quote(code, safe='')}/" if base else None
 
 
 def listed(value: Any) -> list[Any]:
@@ -55,24 +64,25 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
     base = parts.url
 
     parts.rooms = [Room(id=ref(r), slug="", name=multilingual(r.get("name")),
-                        description=multilingual(r.get("description")),
+                        description=multilingual(r.get("description"), multiline=True),
                         capacity=integer(r.get("capacity")), position=integer(r.get("position")) or 0,
                         guid=ref(r.get("guid") or r.get("uuid")))
                    for r in items(docs, "rooms") if ref(r) is not None]
     parts.rooms.sort(key=lambda r: r.position)
     parts.tracks = [Track(id=ref(t), slug="", name=multilingual(t.get("name")),
-                          description=multilingual(t.get("description")), color=checks.color(t.get("color")))
+                          description=multilingual(t.get("description"), multiline=True),
+                          color=checks.color(t.get("color")))
                     for t in items(docs, "tracks") if ref(t) is not None]
     parts.session_types = [SessionType(id=ref(t), name=multilingual(t.get("name")),
                                        default_duration=integer(t.get("default_duration")))
                            for t in items(docs, "submission-types") if ref(t) is not None]
-    parts.speakers = [Speaker(code=s["code"], name=clean_text(s.get("name")),
+    parts.speakers = [Speaker(code=code, name=clean_line(s.get("name")),
                               biography=clean_text(s.get("biography")),
                               avatar_url=checks.public_url(s.get("avatar_url") or s.get("avatar"), base))
-                      for s in items(docs, "speakers") if isinstance(s.get("code"), str)]
+                      for s in items(docs, "speakers") if (code := code_of(s))]
 
     schedule = docs.get("schedule") if isinstance(docs.get("schedule"), dict) else {}
-    parts.schedule_version = clean_text(schedule.get("version")) or None
+    parts.schedule_version = clean_line(schedule.get("version")) or None
     released = schedule.get("published")
     parts.released = parse_time(released, zone, "schedule", problems) if released else None
     wanted = {ref(x) for x in listed(schedule.get("slots"))} or None
@@ -98,13 +108,13 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             slots_of[submission].append(found)
 
     for sub in items(docs, "submissions"):
-        code = sub.get("code")
-        if not isinstance(code, str):
+        code = code_of(sub)
+        if code is None:
             problems.warn("submission", "without a code; left out")
             continue
         parts.sessions.append(Session(
             code=code, title=multilingual(sub.get("title")), slots=tuple(slots_of.get(code, ())),
-            state=clean_text(sub.get("state")) or "confirmed",
+            state=clean_line(sub.get("state")) or "confirmed",
             speaker_codes=tuple(c for c in (ref(s) for s in listed(sub.get("speakers"))) if c),
             track_id=ref(sub.get("track")), type_id=ref(sub.get("submission_type")),
             abstract=clean_text(sub.get("abstract")), description=clean_text(sub.get("description")),
@@ -112,7 +122,7 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             do_not_record=bool(sub.get("do_not_record")),
             image_url=checks.public_url(sub.get("image"), base),
             resources=resources(sub.get("resources"), base),
-            source_url=f"{base}talk/{code}/" if base else None))
+            source_url=talk_url(base, code)))
     return parts
 
 
@@ -123,7 +133,7 @@ def resources(items: Any, base: str | None) -> tuple[Resource, ...]:
         if isinstance(item, dict):
             url = checks.public_url(item.get("resource") or item.get("link") or item.get("url"), base)
             if url:
-                found.append(Resource(url, clean_text(item.get("description"))))
+                found.append(Resource(url, clean_line(item.get("description"))))
     return tuple(found)
 
 

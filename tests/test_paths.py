@@ -1,0 +1,133 @@
+"""Codes, slugs and dates become path segments only after a strict check: nothing is written outside the
+output directory, and two objects that would share a path stop the build, naming both."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from generator import urls
+from generator.cli import main
+from generator.errors import OutputError
+from generator.normalise.checks import identifier, is_safe_segment, safe_code
+from generator.writer import Plan, check_path
+from support import handmade
+from support.site import pages, tree
+
+HOSTILE_CODES = {
+    "parent-dirs": "../../etc/passwd",
+    "windows-device": "CON",
+    "windows-device-lowercase": "nul",
+    "slash": "a/b",
+    "backslash": "a\\b",
+    "empty": "",
+    "dot-dot": "..",
+    "300-characters": "A" * 300,
+    "nul-byte": "AB\x00CD",
+    "trailing-newline": "ABC123\n",
+    "absolute": "/etc/passwd",
+    "unicode": "ÄÖÜ-ß",
+}
+
+
+def every_file_under(directory: Path) -> set[Path]:
+    return {path for path in directory.rglob("*") if path.is_file()}
+
+
+@pytest.mark.parametrize("code", HOSTILE_CODES.values(), ids=HOSTILE_CODES.keys())
+def test_a_hostile_code_writes_nothing_outside_the_output_directory(tmp_path, caplog, code):
+    documents = handmade.event(speakers=[handmade.speaker(code)],
+                               submissions=[handmade.talk(code, [code], submission_type=1)],
+                               slots=[handmade.slot(1, code)], rooms=[handmade.room(1, name=code or "x")])
+    source = handmade.snapshot_file(documents, tmp_path / "event.snapshot.json")
+    out = tmp_path / "deep" / "inside" / "site"
+
+    with caplog.at_level(logging.WARNING):
+        assert main([str(source), "--out", str(out), "--quiet"]) == 0
+
+    assert every_file_under(tmp_path) - every_file_under(out) == {source}
+    safe = safe_code(identifier(code) or "")
+    if code == "":  # no identity: the speaker is left out, the slot is a break, neither has a page
+        assert pages(out, "en", "talk") == pages(out, "en", "speaker") == set()
+        return
+    assert pages(out, "en", "talk") == pages(out, "en", "speaker") == {safe}
+    assert is_safe_segment(safe) and len(safe) <= 80
+    if safe != identifier(code):
+        assert any(repr(identifier(code)) in text and "not a safe path segment" in text for text in caplog.messages)
+
+
+@pytest.mark.parametrize("code", HOSTILE_CODES.values(), ids=HOSTILE_CODES.keys())
+def test_a_hostile_code_is_refused_as_a_path_segment(code):
+    with pytest.raises(OutputError, match="unsafe path segment"):
+        urls.talk("en", code)
+
+
+def test_safe_codes_are_kept_and_derived_ones_are_stable():
+    assert safe_code("ABC123") == "ABC123"
+    assert safe_code("a/b") == safe_code("a/b") != safe_code("a\\b")
+
+
+@pytest.mark.parametrize("path", ["../x.html", "/etc/passwd", "a/../../b", "a//b", "a\\b", "a/\x00b", "", "./a"],
+                         ids=["parent", "absolute", "climbs", "empty-segment", "backslash", "nul", "empty", "dot"])
+def test_the_writer_refuses_paths_that_could_escape(path):
+    with pytest.raises(OutputError, match="refusing output path"):
+        check_path(path)
+
+
+def test_two_outputs_for_one_path_name_both_owners():
+    plan = Plan()
+    plan.add("en/talk/ABC/index.html", b"first", "session 'ABC'")
+
+    with pytest.raises(OutputError) as caught:
+        plan.add("en/talk/ABC/index.html", b"second", "session 'abc-1f2e3d'")
+
+    assert "session 'ABC'" in str(caught.value) and "session 'abc-1f2e3d'" in str(caught.value)
+
+
+def test_a_code_equal_to_another_codes_safe_form_stops_the_build_naming_both(tmp_path, capsys):
+    derived = safe_code("a/b")
+    documents = handmade.event(
+        speakers=[handmade.speaker("SPK1")],
+        submissions=[handmade.talk("a/b", ["SPK1"]), handmade.talk(derived, ["SPK1"])],
+        slots=[handmade.slot(1, "a/b"), handmade.slot(2, derived)])
+    source = handmade.snapshot_file(documents, tmp_path / "event.snapshot.json")
+    out = tmp_path / "site"
+    assert main([str(handmade.snapshot_file(handmade.event(), tmp_path / "good.json")), "--out", str(out), "-q"]) == 0
+    before = tree(out)
+
+    assert main([str(source), "--out", str(out), "--quiet"]) == 1
+
+    message = capsys.readouterr().err
+    assert f"session 'a/b' and session '{derived}' would both be written to session/{derived}/" in message
+    assert "hint: " in message
+    assert tree(out) == before
+
+
+def test_two_speakers_whose_codes_share_a_safe_form_stop_the_build_naming_both(tmp_path, capsys):
+    derived = safe_code("../x")
+    documents = handmade.event(speakers=[handmade.speaker("../x"), handmade.speaker(derived)],
+                               submissions=[handmade.talk("TALK1", ["../x", derived])])
+    source = handmade.snapshot_file(documents, tmp_path / "event.snapshot.json")
+
+    assert main([str(source), "--out", str(tmp_path / "site"), "--quiet"]) == 1
+
+    message = capsys.readouterr().err
+    assert f"speaker '../x' and speaker '{derived}'" in message
+    assert not (tmp_path / "site").exists()
+
+
+def test_room_and_track_names_that_slug_alike_get_distinct_pages(tmp_path):
+    documents = handmade.event(
+        rooms=[handmade.room(1, "Hall A"), handmade.room(2, "hall a"), handmade.room(3, "../Hall/A")],
+        tracks=[{"id": 1, "name": "CON"}, {"id": 2, "name": "con"}],
+        submissions=[handmade.talk(f"T{n}", ["SPK1"], track=1 + n % 2) for n in range(3)],
+        slots=[handmade.slot(n, f"T{n}", room_id=n + 1) for n in range(3)])
+    source = handmade.snapshot_file(documents, tmp_path / "event.snapshot.json")
+
+    assert main([str(source), "--out", str(tmp_path / "site"), "--quiet"]) == 0
+
+    rooms, tracks = pages(tmp_path / "site", "en", "room"), pages(tmp_path / "site", "en", "track")
+    assert rooms == {"hall-a", "hall-a-2", "hall-a-3"}
+    assert len(tracks) == 2 and all(is_safe_segment(slug) for slug in tracks)
