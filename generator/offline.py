@@ -17,9 +17,10 @@ log = logging.getLogger(__name__)
 WORKER = "sw.js"  # at the root: a service worker controls only the folder it is served from, and below
 REGISTER = "sw-register.js"
 SOURCES = (WORKER, REGISTER)  # in static/, but only --offline builds ship them (sw.js filled in, at the root)
-# what the worker stores at install: pages and what they load; feeds (.ics, .xml) are cached once fetched
-PRECACHED_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".png", ".jpg", ".gif", ".webp", ".avif",
-                      ".ico", ".woff", ".woff2", ".txt", ".webmanifest")
+# what the worker stores at install: pages and what they load; feeds (.ics, .json, .xml: half the bytes of
+# a big event) are for calendar apps and are cached only once fetched
+PRECACHED_SUFFIXES = (".html", ".css", ".js", ".svg", ".png", ".jpg", ".gif", ".webp", ".avif",
+                      ".ico", ".woff", ".woff2", ".webmanifest")
 BUILD_PLACEHOLDER = '"__PRETALX_STATIC_BUILD__"'
 FILES_PLACEHOLDER = "[/* __PRETALX_STATIC_FILES__ */]"
 

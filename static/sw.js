@@ -63,7 +63,7 @@ async function networkFirst(request) {
   }
 }
 
-/* Assets: the cached copy (it belongs to this build), else the network, keeping what it sends. */
+/* Assets and feeds: the cached copy (it belongs to this build), else the network, keeping what it sends. */
 async function cacheFirst(request) {
   const copy = await cached(request);
   if (copy) return copy;

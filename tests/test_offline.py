@@ -58,6 +58,7 @@ def test_worker_sits_at_the_root_and_precaches_every_page_and_asset(offline_site
     assets = {p.relative_to(offline_site).as_posix() for p in (offline_site / "static").rglob("*") if p.is_file()}
     assert pages | assets <= set(files)
     assert "sw.js" not in files and files == sorted(files)
+    assert not [f for f in files if f.endswith((".ics", ".json", ".xml"))]  # feeds are for calendar apps
 
 
 def test_every_page_registers_the_worker_relative_to_itself(offline_site: Path) -> None:
