@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ def run_in_order(tasks: Sequence[Task], workers: int | None = None) -> Iterator[
 
 def _adopt(tasks: Sequence[Task]) -> None:
     global _inherited
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool stops its workers with SIGTERM: no traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _inherited = tasks
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import requests
 
 from . import media, offline, parallel, sources, urls
+from .buildkey import build_key
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
 from .errors import UsageError
 from .feeds import locale_feeds
@@ -24,7 +25,7 @@ from .progress import Progress
 from .render.html import HtmlRenderer, PageJob, environment
 from .render.search import search_index
 from .sources import snapshot
-from .writer import Plan, WriteReport, write
+from .writer import Plan, WriteReport, up_to_date, write
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,16 @@ def build(settings: Settings, session: requests.Session | None = None,
     fetched = time.perf_counter()
 
     locales = choose_locales(conference, settings.locales)
+    # same data, settings, templates and code as the last build, all of whose files are intact: nothing to render
+    # (mirrored media are fetched anew each time, so those builds always render)
+    key = "" if settings.mirror_media else build_key(raw, settings)
+    unchanged = up_to_date(settings.out, key)
+    if unchanged:
+        progress.finish()
+        if settings.save_snapshot:
+            snapshot.save(raw, settings.save_snapshot)
+        return BuildReport(conference, locales, unchanged.unchanged, unchanged, fetched - started, 0.0,
+                           time.perf_counter() - fetched)
     # images before rendering, so that pages show no image where one was refused; all before writing
     mirror = media.mirror(conference, settings, session) if settings.mirror_media else None
     progress.phase("render", "files")
@@ -74,7 +85,7 @@ def build(settings: Settings, session: requests.Session | None = None,
     rendered = time.perf_counter()
 
     progress.phase("write", "changed files")
-    report = write(plan, settings.out, advance=progress.advance)
+    report = write(plan, settings.out, advance=progress.advance, build_key=key)
     progress.finish()
     if settings.save_snapshot:
         snapshot.save(raw, settings.save_snapshot)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .errors import OutputError
 
@@ -61,7 +63,30 @@ def check_path(path: str) -> None:
                           "or clash with the tool's own bookkeeping files")
 
 
-def write(plan: Plan, out: Path, advance: Advance | None = None) -> WriteReport:
+def up_to_date(out: Path, build_key: str) -> WriteReport | None:
+    """The report of a build that needs no work: the last build into `out` had the same key and every file it
+    wrote is still there with the same bytes (checked by hash). None when anything differs."""
+    manifest = _read_manifest_document(out)
+    if not build_key or manifest.get("build") != build_key:
+        return None
+    digests = _digests(manifest)
+    if not digests:
+        return None
+    for path, digest in digests.items():
+        try:
+            if hashlib.sha256((out / path).read_bytes()).hexdigest() != digest:
+                return None
+        except OSError:
+            return None
+    existing = _scan(out)
+    if any(_is_temporary(p) for p in existing):
+        return None  # an interrupted build left work to clean up
+    foreign = tuple(sorted(p for p in existing if p not in digests and p != MANIFEST))
+    _log_foreign(foreign)
+    return WriteReport(0, len(digests), 0, foreign)
+
+
+def write(plan: Plan, out: Path, advance: Advance | None = None, build_key: str = "") -> WriteReport:
     """Make `out` hold exactly the planned files (plus files the tool never wrote), touching only what changed.
 
     Every file is replaced atomically, so a build killed at any moment leaves each file either old or new.
@@ -76,7 +101,8 @@ def write(plan: Plan, out: Path, advance: Advance | None = None) -> WriteReport:
     existing = _scan(out)
     for stale in sorted(p for p in existing if _is_temporary(p)):
         _unlink(out / stale)  # left by a build that was killed mid-write
-    previous = _read_manifest(out)
+    previous_manifest = _read_manifest_document(out)
+    previous = _manifest_paths(previous_manifest)
     changed = [path for path in sorted(plan.files) if not _same_bytes(out / path, plan.files[path], path in existing)]
     obsolete = sorted(path for path in previous - plan.files.keys() if path in existing)
     for path in changed:  # refuse before the first write, not halfway through
@@ -86,8 +112,10 @@ def write(plan: Plan, out: Path, advance: Advance | None = None) -> WriteReport:
         if target.is_dir():
             raise OutputError(f"cannot write {path}: a folder of that name is in the way",
                               hint=f"move or delete {target}")
-    if changed or obsolete or previous != plan.files.keys():
-        _atomic_write(out / MANIFEST, _manifest_bytes(previous | plan.files.keys()))
+    digests = {path: hashlib.sha256(content).hexdigest() for path, content in plan.files.items()}
+    final_manifest = _manifest_bytes(digests, build_key)
+    if changed or obsolete or previous != plan.files.keys():  # first list every file this build may leave
+        _atomic_write(out / MANIFEST, _manifest_bytes({p: "" for p in previous | plan.files.keys()}, ""))
     for path in changed:
         _atomic_write(out / path, plan.files[path])
         if advance:
@@ -97,13 +125,11 @@ def write(plan: Plan, out: Path, advance: Advance | None = None) -> WriteReport:
         if target.resolve().is_relative_to(root):
             _unlink(target)
             _remove_empty_parents(target.parent, root)
-    if changed or obsolete or previous != plan.files.keys():
-        _atomic_write(out / MANIFEST, _manifest_bytes(plan.files.keys()))
+    if _read_bytes(out / MANIFEST) != final_manifest:
+        _atomic_write(out / MANIFEST, final_manifest)
     foreign = tuple(sorted(p for p in existing if p not in plan.files and p not in previous
                            and p != MANIFEST and not _is_temporary(p)))
-    if foreign:
-        log.info("left alone %d file(s) this tool did not write: %s", len(foreign), ", ".join(foreign[:5])
-                 + (", …" if len(foreign) > 5 else ""))
+    _log_foreign(foreign)
     return WriteReport(len(changed), len(plan.files) - len(changed), len(obsolete), foreign,
                        tuple(changed), tuple(obsolete))
 
@@ -159,24 +185,47 @@ def _unlink(target: Path) -> None:
         raise OutputError(f"cannot delete {target}: {exc.strerror or exc}") from None
 
 
-def _read_manifest(out: Path) -> set[str]:
+def _log_foreign(foreign: tuple[str, ...]) -> None:
+    if foreign:
+        log.info("left alone %d file(s) this tool did not write: %s", len(foreign), ", ".join(foreign[:5])
+                 + (", …" if len(foreign) > 5 else ""))
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _read_manifest_document(out: Path) -> dict[str, Any]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return set()
-    files = data.get("files") if isinstance(data, dict) else None
-    result = set()
-    for path in files if isinstance(files, list) else ():
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _digests(manifest: dict[str, Any]) -> dict[str, str]:
+    """path → sha256 of the files a manifest lists (older manifests list paths only: digest "")."""
+    files = manifest.get("files")
+    listed = files.items() if isinstance(files, dict) else ((p, "") for p in files) if isinstance(files, list) else ()
+    result = {}
+    for path, digest in listed:
         try:
             check_path(path)
         except (OutputError, TypeError):
             continue  # a tampered manifest cannot make us delete outside the tree
-        result.add(path)
+        result[path] = digest if isinstance(digest, str) else ""
     return result
 
 
-def _manifest_bytes(paths: Iterable[str]) -> bytes:
-    return (json.dumps({"files": sorted(paths)}, indent=0) + "\n").encode()
+def _manifest_paths(manifest: dict[str, Any]) -> set[str]:
+    return set(_digests(manifest))
+
+
+def _manifest_bytes(digests: dict[str, str], build_key: str) -> bytes:
+    return (json.dumps({"build": build_key, "files": dict(sorted(digests.items()))}, indent=0) + "\n").encode()
 
 
 def _remove_empty_parents(directory: Path, root: Path) -> None:

@@ -1,0 +1,54 @@
+"""A fingerprint of everything a build's output depends on, so an unchanged rebuild can skip rendering."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, PROJECT_ROOT, Settings
+from .sources import snapshot
+from .sources.raw import RawEvent
+
+# settings that change where or how loudly a build runs, never what it writes
+NOT_IN_OUTPUT = frozenset({"out", "quiet", "save_snapshot", "token", "cache_dir", "config_file", "timeout",
+                           "retries", "concurrency"})
+LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "icalendar", "markupsafe", "lxml", "tzdata")
+ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
+
+
+def build_key(raw: RawEvent, settings: Settings) -> str:
+    """sha256 over the raw data, the settings that shape the output, every template, static file and line of
+    this tool's code, the library versions and SOURCE_DATE_EPOCH: equal keys mean byte-identical output."""
+    digest = hashlib.sha256()
+    digest.update(snapshot.dumps(raw))
+    shaping = {key: value for key, value in sorted(settings.__dict__.items()) if key not in NOT_IN_OUTPUT}
+    digest.update(repr(shaping).encode())
+    for name in ENVIRONMENT:
+        digest.update(f"\0{name}={os.environ.get(name)}".encode())
+    digest.update(f"\0python {sys.version}".encode())
+    for library in LIBRARIES:
+        digest.update(f"\0{library} {_version(library)}".encode())
+    folders = [*settings.templates_dirs, *settings.static_dirs, DEFAULT_TEMPLATES, DEFAULT_STATIC,
+               PROJECT_ROOT / "generator"]
+    for folder in folders:
+        for path in _files(folder):
+            digest.update(f"\0{path}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> Iterable[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def _version(library: str) -> str:
+    try:
+        return importlib.metadata.version(library)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
