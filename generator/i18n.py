@@ -51,10 +51,20 @@ def choose(value: Multilingual | Mapping[str, str] | str | None, locale: str,
 
 
 def locale_code(value: object) -> str | None:
-    """`value` as a locale code usable as a folder name (`de`, `pt-BR`, `de-formal`), or None when it is not one."""
+    """`value` as a locale code of a known language (`de`, `pt-BR`, `de-formal`), or None when it is not one.
+
+    The code becomes a folder name: the known-language rule also keeps out names like `nul` and `con`.
+    """
     if not isinstance(value, str) or not LOCALE_CODE.match(value.strip()):
         return None
-    return value.strip()
+    code = value.strip()
+    return code if code.replace("_", "-").split("-")[0].lower() in _known_languages() else None
+
+
+@functools.lru_cache(maxsize=1)
+def _known_languages() -> frozenset[str]:
+    """The language codes CLDR names (about 650, ISO 639)."""
+    return frozenset(Locale.parse(SOURCE_LOCALE).languages)
 
 
 def _candidates(locale: str) -> tuple[str, ...]:

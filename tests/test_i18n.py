@@ -97,6 +97,8 @@ def test_durations_are_written_in_hours_and_minutes_of_the_locale(locale, minute
     pytest.param("de-formal", "de-formal", id="pretalx-variant"),
     pytest.param("../en", None, id="path"),
     pytest.param("English", None, id="a-name"),
+    pytest.param("xx", None, id="no-such-language"),
+    pytest.param("NUL", None, id="a-windows-device-name"),
     pytest.param("", None, id="empty"),
     pytest.param(7, None, id="not-a-string"),
 ])
