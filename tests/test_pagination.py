@@ -19,7 +19,7 @@ def test_three_pages_of_25_are_read_in_order(api_server):
     got = client().get_collection(f"{api_server.url}/api/events/x/talks/")
 
     assert got == items
-    assert [r.path for r in api_server.requests] == [
+    assert sorted(r.path for r in api_server.requests) == [  # pages 2 and 3 are fetched side by side
         "/api/events/x/talks/", "/api/events/x/talks/?page=2", "/api/events/x/talks/?page=3"]
 
 
