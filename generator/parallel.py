@@ -21,7 +21,8 @@ _inherited: Sequence[Task] = ()  # set in each worker only, from the parent's me
 
 def run_in_order(tasks: Sequence[Task], workers: int | None = None) -> Iterator[File]:
     """Every file the tasks produce, in task order; spread over `workers` forked processes when that pays."""
-    workers = workers if workers is not None else len(os.sched_getaffinity(0))
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if workers < 2 or len(tasks) < MIN_TASKS or "fork" not in multiprocessing.get_all_start_methods():
         for task in tasks:
             yield from task()

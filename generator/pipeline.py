@@ -49,7 +49,8 @@ class BuildReport:
                 f"{len(self.locales)} locale(s), {self.files} files "
                 f"({w.written} written, {w.unchanged} unchanged, {w.deleted} deleted) "
                 f"in {self.fetch_seconds + self.render_seconds + self.write_seconds:.2f} s "
-                f"(fetch {self.fetch_seconds:.2f}, render {self.render_seconds:.2f}, write {self.write_seconds:.2f})")
+                f"(fetch {self.fetch_seconds:.2f}, render {self.render_seconds:.2f}, write {self.write_seconds:.2f})"
+                + (f"; left alone {len(w.kept_foreign)} file(s) not written by this tool" if w.kept_foreign else ""))
 
 
 def build(settings: Settings, session: requests.Session | None = None,
