@@ -117,6 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the output directory was left as it was.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:  # a file the build itself reads or writes (snapshot, templates, static files)
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        print("  hint: check the path, its permissions and the free disk space", file=sys.stderr)
+        return EXIT_FAILED
     except Exception:  # noqa: BLE001 - the last line of defence must say what happened
         traceback.print_exc()
         print("internal error: this is a bug in the tool; please report it with the traceback above.",

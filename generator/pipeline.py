@@ -85,11 +85,11 @@ def build(settings: Settings, session: requests.Session | None = None,
         offline.add_service_worker(plan, [*settings.static_dirs, DEFAULT_STATIC])
     rendered = time.perf_counter()
 
+    if settings.save_snapshot:  # before the site: a snapshot that cannot be saved leaves the site untouched
+        snapshot.save(raw, settings.save_snapshot)
     progress.phase("write", "changed files")
     report = write(plan, settings.out, advance=progress.advance, build_key=key)
     progress.finish()
-    if settings.save_snapshot:
-        snapshot.save(raw, settings.save_snapshot)
     written = time.perf_counter()
     return BuildReport(conference, locales, len(plan.files), report, fetched - started,
                        rendered - fetched, written - rendered)

@@ -13,6 +13,7 @@ import requests
 from generator.cli import main
 from generator.errors import FetchError
 from generator.sources.http import DEFAULT_MAX_BYTES, HttpClient
+from support import handmade
 from support.data import DEMO_SNAPSHOT
 from support.events import serve_pyconfr_current
 from support.faults import (FailingFirst, cut_body, cut_connection, endless, html_page, invalid_json, refused_url,
@@ -295,3 +296,18 @@ def test_the_size_limit_is_per_client(api_server):
 
     with pytest.raises(FetchError, match="larger than"):
         HttpClient(requests.Session(), max_bytes=1_000).get_json(f"{api_server.url}/api/big/")
+
+
+# ---- the local disk ---------------------------------------------------------------------------------
+
+def test_a_snapshot_that_cannot_be_saved_fails_clearly_and_leaves_the_site(out, tmp_path, capsys):
+    (tmp_path / "a-file").write_text("not a folder")
+    other_event = handmade.snapshot_file(handmade.event(), tmp_path / "other.snapshot.json")
+    before = tree(out)
+
+    exit_code, message = build(str(other_event), out, capsys, "--save-snapshot", str(tmp_path / "a-file/x.json"))
+
+    assert exit_code == 1
+    assert message.startswith("error: ") and "a-file" in message and "hint: " in message
+    assert "Traceback" not in message
+    assert tree(out) == before
