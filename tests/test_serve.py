@@ -116,4 +116,4 @@ def test_serve_watch_rebuilds_when_a_template_changes(tmp_path: Path) -> None:
     assert before is not None and "Rebuilt by the watcher" not in before
     assert process.returncode == 0, output
     assert f"serving site at http://127.0.0.1:{port}/ (rebuilding on changes)" in output
-    assert output.count("built democon") == 2, output  # the first build and one rebuild
+    assert output.count("built democon") >= 2, output  # the first build and a rebuild (ours change too)
