@@ -29,6 +29,7 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"])
     # one environment for every locale, so templates compile once; `_()` finds the page's locale in its context
+    i18n.ui_translations.cache_clear()  # a --watch rebuild in this process must see edited catalogs
     env.install_gettext_callables(  # type: ignore[attr-defined]
         _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
     env.filters["markdown"] = render_markdown
