@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
+import logging
 import os
 import sys
 from collections.abc import Iterable
@@ -12,9 +14,12 @@ from pathlib import Path
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, PROJECT_ROOT, Settings
 from .sources import snapshot
 from .sources.raw import RawEvent
+from .writer import manifest_digest
+
+log = logging.getLogger(__name__)
 
 # settings that change where or how loudly a build runs, never what it writes
-NOT_IN_OUTPUT = frozenset({"out", "quiet", "save_snapshot", "token", "cache_dir", "config_file", "timeout",
+NOT_IN_OUTPUT = frozenset({"source", "out", "quiet", "save_snapshot", "token", "cache_dir", "config_file", "timeout",
                            "retries", "concurrency"})
 LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "icalendar", "markupsafe", "lxml", "tzdata")
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
@@ -39,6 +44,36 @@ def build_key(raw: RawEvent, settings: Settings) -> str:
             digest.update(f"\0{path}\0".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def recalled(settings: Settings, key: str) -> str | None:
+    """The manifest digest the last build into `settings.out` left, if that build had the same key."""
+    try:
+        record = json.loads(_record(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not key or not isinstance(record, dict) or record.get("key") != key:
+        return None
+    return record.get("manifest") if isinstance(record.get("manifest"), str) else None
+
+
+def remember(settings: Settings, key: str) -> None:
+    """Note, in the cache folder (not the site: its bytes depend on the content only), what this build left."""
+    record, manifest = _record(settings), manifest_digest(settings.out)
+    if not key or not manifest:
+        return
+    temporary = record.with_name(f".{record.name}.{os.getpid()}.tmp")
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps({"key": key, "manifest": manifest}), encoding="utf-8")
+        os.replace(temporary, record)
+    except OSError as exc:  # only costs the next unchanged rebuild its shortcut
+        log.warning("cannot write %s: %s", record, exc.strerror or exc)
+
+
+def _record(settings: Settings) -> Path:
+    where = hashlib.sha256(str(settings.out.resolve()).encode()).hexdigest()[:24]
+    return settings.cache_dir / "builds" / f"{where}.json"
 
 
 def _files(folder: Path) -> Iterable[Path]:

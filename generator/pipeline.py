@@ -13,7 +13,7 @@ from pathlib import Path
 import requests
 
 from . import media, offline, parallel, sources, urls
-from .buildkey import build_key
+from .buildkey import build_key, recalled, remember
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
 from .errors import UsageError
 from .feeds import locale_feeds
@@ -67,7 +67,7 @@ def build(settings: Settings, session: requests.Session | None = None,
     # same data, settings, templates and code as the last build, all of whose files are intact: nothing to render
     # (mirrored media are fetched anew each time, so those builds always render)
     key = "" if settings.mirror_media else build_key(raw, settings)
-    unchanged = up_to_date(settings.out, key)
+    unchanged = up_to_date(settings.out, recalled(settings, key))
     if unchanged:
         progress.finish()
         if settings.save_snapshot:
@@ -88,7 +88,8 @@ def build(settings: Settings, session: requests.Session | None = None,
     if settings.save_snapshot:  # before the site: a snapshot that cannot be saved leaves the site untouched
         snapshot.save(raw, settings.save_snapshot)
     progress.phase("write", "changed files")
-    report = write(plan, settings.out, advance=progress.advance, build_key=key)
+    report = write(plan, settings.out, advance=progress.advance)
+    remember(settings, key)
     progress.finish()
     written = time.perf_counter()
     return BuildReport(conference, locales, len(plan.files), report, fetched - started,

@@ -63,13 +63,18 @@ def check_path(path: str) -> None:
                           "or clash with the tool's own bookkeeping files")
 
 
-def up_to_date(out: Path, build_key: str) -> WriteReport | None:
-    """The report of a build that needs no work: the last build into `out` had the same key and every file it
-    wrote is still there with the same bytes (checked by hash). None when anything differs."""
-    manifest = _read_manifest_document(out)
-    if not build_key or manifest.get("build") != build_key:
+def manifest_digest(out: Path) -> str | None:
+    """sha256 of the manifest in `out` (None without one): names the exact state the last build left."""
+    content = _read_bytes(out / MANIFEST)
+    return hashlib.sha256(content).hexdigest() if content is not None else None
+
+
+def up_to_date(out: Path, expected_manifest: str | None) -> WriteReport | None:
+    """The report of a build that needs no work: `out` holds the manifest a build with the same inputs left, and
+    every file it lists still has the bytes it wrote (checked by hash). None when anything differs."""
+    if not expected_manifest or manifest_digest(out) != expected_manifest:
         return None
-    digests = _digests(manifest)
+    digests = _digests(_read_manifest_document(out))
     if not digests:
         return None
     for path, digest in digests.items():
@@ -86,7 +91,7 @@ def up_to_date(out: Path, build_key: str) -> WriteReport | None:
     return WriteReport(0, len(digests), 0, foreign)
 
 
-def write(plan: Plan, out: Path, advance: Advance | None = None, build_key: str = "") -> WriteReport:
+def write(plan: Plan, out: Path, advance: Advance | None = None) -> WriteReport:
     """Make `out` hold exactly the planned files (plus files the tool never wrote), touching only what changed.
 
     Every file is replaced atomically, so a build killed at any moment leaves each file either old or new.
@@ -113,9 +118,9 @@ def write(plan: Plan, out: Path, advance: Advance | None = None, build_key: str 
             raise OutputError(f"cannot write {path}: a folder of that name is in the way",
                               hint=f"move or delete {target}")
     digests = {path: hashlib.sha256(content).hexdigest() for path, content in plan.files.items()}
-    final_manifest = _manifest_bytes(digests, build_key)
+    final_manifest = _manifest_bytes(digests)
     if changed or obsolete or previous != plan.files.keys():  # first list every file this build may leave
-        _atomic_write(out / MANIFEST, _manifest_bytes({p: "" for p in previous | plan.files.keys()}, ""))
+        _atomic_write(out / MANIFEST, _manifest_bytes({p: "" for p in previous | plan.files.keys()}))
     for path in changed:
         _atomic_write(out / path, plan.files[path])
         if advance:
@@ -224,8 +229,8 @@ def _manifest_paths(manifest: dict[str, Any]) -> set[str]:
     return set(_digests(manifest))
 
 
-def _manifest_bytes(digests: dict[str, str], build_key: str) -> bytes:
-    return (json.dumps({"build": build_key, "files": dict(sorted(digests.items()))}, indent=0) + "\n").encode()
+def _manifest_bytes(digests: dict[str, str]) -> bytes:
+    return (json.dumps({"files": dict(sorted(digests.items()))}, indent=0) + "\n").encode()
 
 
 def _remove_empty_parents(directory: Path, root: Path) -> None:
