@@ -1,0 +1,139 @@
+"""Benchmark: build real and synthetic events twice each and print a table; compare with pretalx's own export.
+
+    python benchmarks/run.py                      # demo, 39C3, 36C3, synthetic 10k (+ the lab's bigcon if it runs)
+    python benchmarks/run.py --with-pretalx       # also time pretalx's export_schedule_html bigcon (~10 min), once
+    python benchmarks/run.py --only demo,39c3     # a subset
+
+Each build runs in its own process; peak RSS is that process's (or its largest render worker's) maximum.
+The second build of each event must write 0 files. pretalx's export time is kept in
+benchmarks/pretalx-export.json, so later runs compare against it without waiting again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+LAB = os.environ.get("PRETALX_URL", "http://127.0.0.1:8355").rstrip("/")
+LAB_DIR = Path(os.environ.get("PRETALX_LAB_DIR", ROOT / ".pretalx-lab"))
+PRETALX_RESULT = Path(__file__).resolve().parent / "pretalx-export.json"
+
+# runs one build in a fresh process and prints its numbers as JSON
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from generator.config import Settings
+from generator.pipeline import build
+started = time.perf_counter()
+report = build(Settings(source=sys.argv[1], out=Path(sys.argv[2]), cache_dir=Path(sys.argv[3]), quiet=True))
+wall = time.perf_counter() - started
+rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({"sessions": len(report.conference.talks), "files": report.files, "wall": wall,
+                  "fetch": report.fetch_seconds, "render": report.render_seconds, "write": report.write_seconds,
+                  "written": report.write.written, "unchanged": report.write.unchanged, "rss_mb": rss / 1024}))
+"""
+
+
+def measure(source: str, out: Path, cache: Path) -> dict:
+    """One build of `source` into `out`, in a subprocess."""
+    result = subprocess.run([sys.executable, "-c", CHILD, source, str(out), str(cache)], cwd=ROOT,
+                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if result.returncode != 0:
+        raise SystemExit(f"build of {source} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def sources(work: Path, only: set[str]) -> list[tuple[str, str]]:
+    """(name, source) of every event to build."""
+    found = []
+    if "demo" in only:
+        found.append(("demo event", str(ROOT / "demo" / "democon.snapshot.json")))
+    for name, fixture in (("39c3", "ccc-39c3"), ("36c3", "ccc-36c3")):
+        if name in only:
+            path = work / f"{name}.schedule.json"
+            path.write_bytes(gzip.decompress((FIXTURES / fixture / "everything.schedule.json.gz").read_bytes()))
+            found.append((name.upper(), str(path)))
+    if "synthetic" in only:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from synthetic import schedule
+        path = work / "synthetic.schedule.json"
+        path.write_text(json.dumps(schedule(), sort_keys=True), encoding="utf-8")
+        found.append(("synthetic 10k", str(path)))
+    if "bigcon" in only and lab_has("bigcon"):
+        found.append(("lab bigcon (HTTP)", f"{LAB}/bigcon/"))
+    return found
+
+
+def lab_has(event: str) -> bool:
+    """Whether the pretalx lab runs and serves `event`."""
+    import urllib.request
+    try:
+        with urllib.request.urlopen(f"{LAB}/api/events/{event}/", timeout=5) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def pretalx_export(event: str) -> dict:
+    """Time pretalx's `export_schedule_html` of `event` in the lab (wall and peak RSS via /usr/bin/time)."""
+    env = {**os.environ, "PRETALX_CONFIG_FILE": str(LAB_DIR / "pretalx.cfg"),
+           "PYTHONPATH": str(LAB_DIR / "settings"), "DJANGO_SETTINGS_MODULE": "pretalx_lab_settings",
+           "PRETALX_NO_INITIAL_LOG": "1", "PYTHONHASHSEED": "0"}
+    for name in ("PRETALX_DATA_DIR", "PRETALX_DEBUG", "PRETALX_SITE_URL", "PRETALX_DB_TYPE", "PRETALX_DB_NAME"):
+        env.pop(name, None)
+    command = ["/usr/bin/time", "-f", "wall=%e user=%U sys=%S maxrss_kb=%M",
+               str(LAB_DIR / "venv" / "bin" / "python"), "-m", "pretalx", "export_schedule_html", event]
+    result = subprocess.run(command, cwd=LAB_DIR, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"pretalx export failed:\n{result.stderr[-2000:]}")
+    numbers = dict(item.split("=") for item in result.stderr.strip().splitlines()[-1].split())
+    return {"event": event, "wall": float(numbers["wall"]), "cpu": float(numbers["user"]) + float(numbers["sys"]),
+            "rss_mb": int(numbers["maxrss_kb"]) / 1024, "measured": time.strftime("%Y-%m-%d"),
+            "load_before": os.getloadavg()[0]}
+
+
+def main() -> None:
+    """Build every event twice, print the table, then the comparison with pretalx."""
+    p = argparse.ArgumentParser(description="Benchmark pretalx-static against real and synthetic events.")
+    p.add_argument("--only", default="demo,39c3,36c3,synthetic,bigcon")
+    p.add_argument("--with-pretalx", action="store_true", help="time pretalx's export of bigcon now (~10 min)")
+    args = p.parse_args()
+    only = set(args.only.split(","))
+    rows, ours = [], None
+    with tempfile.TemporaryDirectory(prefix="pretalx-static-bench-") as scratch:
+        work = Path(scratch)
+        for name, source in sources(work, only):
+            out, cache = work / f"out-{len(rows)}", work / f"cache-{len(rows)}"
+            for run in ("1st", "2nd"):
+                numbers = measure(source, out, cache)
+                rows.append((f"{name} ({run})", numbers))
+                if name.startswith("lab") and run == "1st":
+                    ours = numbers
+            shutil.rmtree(out)
+    print("| source | sessions | fetch s | render s | files written | files unchanged | peak RSS |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, n in rows:
+        print(f"| {name} | {n['sessions']:,} | {n['fetch']:.2f} | {n['render']:.2f} | {n['written']:,} "
+              f"| {n['unchanged']:,} | {n['rss_mb']:.0f} MB |")
+    print(f"\nload average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    if args.with_pretalx:
+        PRETALX_RESULT.write_text(json.dumps(pretalx_export("bigcon"), indent=1) + "\n", encoding="utf-8")
+    if ours and PRETALX_RESULT.exists():
+        theirs = json.loads(PRETALX_RESULT.read_text(encoding="utf-8"))
+        print(f"\nbigcon, full build: pretalx-static {ours['wall']:.1f} s (fetch over HTTP + render + write, "
+              f"{ours['rss_mb']:.0f} MB) vs pretalx export_schedule_html {theirs['wall']:.0f} s "
+              f"({theirs['rss_mb']:.0f} MB, measured {theirs['measured']}): {theirs['wall'] / ours['wall']:.0f}x faster")
+
+
+if __name__ == "__main__":
+    main()
