@@ -175,6 +175,17 @@ def test_title_from_the_config_file_replaces_the_event_name_on_the_pages(workdir
     assert "<title>Umbenannte Konferenz</title>" in (workdir / "site" / "de" / "index.html").read_text()
 
 
+def test_extra_links_from_the_config_file_appear_in_every_pages_footer(workdir: Path) -> None:
+    (workdir / "schedule-site.toml").write_text(
+        '[[links]]\ntitle = { en = "Venue", de = "Anfahrt" }\nurl = "https://example.org/venue"\n')
+
+    assert cli.main(["--quiet", "--out", "site"]) == 0
+
+    link = '<a href="https://example.org/venue">{}</a>'
+    assert link.format("Venue") in (workdir / "site/en/talks/index.html").read_text()
+    assert link.format("Anfahrt") in (workdir / "site/de/speakers/index.html").read_text()
+
+
 def test_help_documents_every_option() -> None:
     parser = cli.parser()
 
