@@ -137,7 +137,7 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
 
 def _feeds(conference: Conference, locale: str, base_url: str | None) -> list[parallel.File]:
     """One locale's search index and feeds (a rendering task)."""
-    return [(urls.search_index(locale), search_index(conference, locale), f"search index {locale}"),
+    return [(urls.search_index(locale), search_index(conference, locale, base_url), f"search index {locale}"),
             *locale_feeds(conference, locale, base_url)]
 
 

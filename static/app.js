@@ -165,7 +165,7 @@
     const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//pretalx-static//favourites//EN", "CALSCALE:GREGORIAN",
       "METHOD:PUBLISH", `X-WR-CALNAME:${icsText(`${index.name}: ${ui.myCalendar}`)}`];
     for (const s of index.sessions.filter((s) => favourites.has(s.c))) {
-      lines.push("BEGIN:VEVENT", `UID:${s.k}@${index.event}.pretalx-static`, `DTSTAMP:${stamp}`,
+      lines.push("BEGIN:VEVENT", `UID:${s.id}`, `DTSTAMP:${stamp}`,
         `DTSTART:${icsTime(s.b)}`, `DTEND:${icsTime(s.e)}`, `SUMMARY:${icsText(s.t)}`, `LOCATION:${icsText(s.r)}`);
       if (s.names) lines.push(`DESCRIPTION:${icsText(s.names)}`);
       if (/^https?:/.test(indexBase.protocol)) lines.push(`URL:${href(s)}`);

@@ -136,7 +136,7 @@ def test_a_favourite_survives_a_reload_and_appears_in_my_schedule(page, site, de
     assert sorted(visible_codes(page)) == sorted(picked)
 
 
-def test_the_downloaded_ics_holds_exactly_the_favourites(page, site, demo):
+def test_the_downloaded_ics_holds_exactly_the_favourites(page, site, built, demo):
     picked = {demo.talks[0].code, demo.talks[3].code, demo.talks[-1].code}
     page.goto(site + urls.talks("en"))
     for code in picked:
@@ -150,9 +150,13 @@ def test_the_downloaded_ics_holds_exactly_the_favourites(page, site, demo):
 
     calendar = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())
     events = calendar.walk("VEVENT")
-    assert {str(e["UID"]).split("@")[0] for e in events} == picked
+    code_of = {str(e["UID"]): e["UID"].split("@")[0].rsplit("-", 1)[-1] for e in events}
+    assert set(code_of.values()) == picked
+    feed_uids = {str(e["UID"]) for e in icalendar.Calendar.from_ical(
+        (built / "en" / "schedule.ics").read_bytes()).walk("VEVENT")}
+    assert set(code_of) <= feed_uids  # the same UIDs as the subscribed feed, so calendars merge them
     for event in events:
-        session = next(s for s in demo.talks if s.code == str(event["UID"]).split("@")[0])
+        session = next(s for s in demo.talks if s.code == code_of[str(event["UID"])])
         assert str(event["SUMMARY"]) == english(session.title)
         assert event.decoded("DTSTART") == session.start
         assert str(event["URL"]) == site + urls.talk("en", session.code)

@@ -12,13 +12,15 @@ import json
 from .. import urls
 from ..i18n import choose
 from ..model import Conference
+from .ical import uid, uid_host
 
 GLOBAL_NAME = "pretalxStaticIndex"
 
 
-def search_index(conference: Conference, locale: str) -> bytes:
-    """The index script for `locale`: sessions (with times, room, track, speakers) and speakers."""
+def search_index(conference: Conference, locale: str, base_url: str | None = None) -> bytes:
+    """The index script for `locale`: sessions (with times, room, track, speakers, feed UIDs) and speakers."""
     home = urls.home(locale)
+    host = uid_host(conference, base_url)
 
     def text(value: object) -> str:
         return choose(value, locale, conference.default_locale)  # type: ignore[arg-type]
@@ -31,6 +33,7 @@ def search_index(conference: Conference, locale: str) -> bytes:
         track = conference.track(session.track_id)
         sessions.append({
             "c": session.code, "k": entry.key, "t": text(session.title),
+            "id": uid(conference, entry, host),  # the feeds' UID: calendars merge a favourite with a subscription
             "s": list(session.speaker_codes),
             "b": entry.slot.start.isoformat(), "e": entry.slot.end.isoformat(),
             "r": text(conference.room(entry.slot.room_id).name),
