@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 import posixpath
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +13,9 @@ import pytest
 
 from generator import catalog, i18n
 from generator.cli import main
-from support.data import materialise
+from generator.normalise import normalise
+from generator.sources.raw import RawEvent
+from support.data import load_fixture, materialise
 from support.events import pyconfr_current_api, serve_pyconfr_current
 from support.site import h1, locale_files, texts
 
@@ -270,6 +273,17 @@ def test_a_frab_source_is_built_in_each_language_its_events_are_in(tmp_path):
 
     assert locale_files(tmp_path / "site", "de") == locale_files(tmp_path / "site", "en")
     assert "url=de/index.html" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_a_language_of_a_handful_of_frab_sessions_gets_no_site_of_its_own():
+    schedule = load_fixture("ccc-36c3/everything.schedule.json")  # mostly en and de; cs and ab once each
+    languages = Counter(e.get("language") for d in schedule["schedule"]["conference"]["days"]
+                        for r in d["rooms"].values() for e in r)
+
+    conference = normalise(RawEvent("frab", "36c3", {"schedule": schedule}))
+
+    assert languages["cs"] >= 1 and languages["ab"] >= 1
+    assert conference.locales == ("en", "de")
 
 
 def test_pyconfr_french_pages_show_french_names_where_the_data_has_them_and_english_where_not(api_server, tmp_path):

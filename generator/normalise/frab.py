@@ -19,6 +19,7 @@ from .checks import Problems, clean_line, clean_text, multilingual
 from .pretalx import integer, listed, ref
 
 TALK_CODE_IN_URL = re.compile(r"/talk/([A-Za-z0-9]+)/?$")
+LANGUAGE_SHARE = 20  # a language gets its own site when at least 1 in this many sessions uses it
 DURATION = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?::\d{2})?")
 MAX_MINUTES = 31 * 24 * 60  # longer than any conference slot: the data is wrong
 
@@ -117,7 +118,9 @@ def _languages(events: list, problems: Problems) -> tuple[str, ...]:
                 counts[part] += 1
             else:
                 problems.warn(f"event {_event_code(event)!r}", f"invalid language code {part!r}; ignored")
-    return tuple(sorted(counts, key=lambda code: (-counts[code], code))) or ("en",)
+    # a language of a handful of sessions does not make a whole site: one per 20 sessions does
+    common = [code for code in counts if counts[code] * LANGUAGE_SHARE >= len(events)]
+    return tuple(sorted(common, key=lambda code: (-counts[code], code))) or ("en",)
 
 
 def _language_parts(event: dict[str, Any]) -> list[str]:
