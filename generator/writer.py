@@ -28,6 +28,7 @@ class Plan:
     files: dict[str, bytes] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
     on_add: Callable[[str], None] | None = field(default=None, compare=False, repr=False)  # progress
+    _folded: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # casefolded path → path
 
     def add(self, path: str, content: bytes, owner: str = "") -> None:
         """Plan one file; `owner` names what produced it, for collision messages."""
@@ -35,6 +36,12 @@ class Plan:
         if path in self.files:
             raise OutputError(f"two outputs would write {path}: {self.owners[path] or 'one'} and {owner or 'another'}",
                               hint="two objects have codes or slugs that map to the same path")
+        # macOS and Windows checkouts of the site fold case: ABC and abc would be one file there
+        twin = self._folded.setdefault(path.casefold(), path)
+        if twin != path:
+            raise OutputError(f"two outputs would write the same file on case-insensitive file systems: "
+                              f"{twin} ({self.owners[twin] or 'one'}) and {path} ({owner or 'another'})",
+                              hint="two objects have codes that differ only in upper/lower case")
         self.files[path] = content
         self.owners[path] = owner
         if self.on_add:

@@ -86,6 +86,20 @@ def test_two_outputs_for_one_path_name_both_owners():
     assert "session 'ABC'" in str(caught.value) and "session 'abc-1f2e3d'" in str(caught.value)
 
 
+def test_codes_differing_only_in_case_stop_the_build_naming_both(tmp_path, capsys):
+    documents = handmade.event(
+        speakers=[handmade.speaker("SPK1")],
+        submissions=[handmade.talk("ABC", ["SPK1"]), handmade.talk("abc", ["SPK1"])],
+        slots=[handmade.slot(1, "ABC"), handmade.slot(2, "abc")])
+    source = handmade.snapshot_file(documents, tmp_path / "event.snapshot.json")
+
+    assert main([str(source), "--out", str(tmp_path / "site"), "--quiet"]) == 1
+
+    message = capsys.readouterr().err
+    assert "case-insensitive" in message and "talk/ABC/" in message and "talk/abc/" in message
+    assert not (tmp_path / "site").exists()
+
+
 def test_a_code_equal_to_another_codes_safe_form_stops_the_build_naming_both(tmp_path, capsys):
     derived = safe_code("a/b")
     documents = handmade.event(
