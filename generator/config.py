@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -13,9 +14,17 @@ from .errors import UsageError
 from .model import DEFAULT_DAY_CHANGE_HOUR, Multilingual
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TEMPLATES = PROJECT_ROOT / "templates"
-DEFAULT_STATIC = PROJECT_ROOT / "static"
-DEMO_SNAPSHOT = PROJECT_ROOT / "demo" / "democon.snapshot.json"
+
+
+def bundled(name: str) -> Path:
+    """One of our top-level folders: in the checkout, or where a non-editable install put it."""
+    in_checkout = PROJECT_ROOT / name
+    return in_checkout if in_checkout.is_dir() else Path(sys.prefix) / "share" / "pretalx-static" / name
+
+
+DEFAULT_TEMPLATES = bundled("templates")
+DEFAULT_STATIC = bundled("static")
+DEMO_SNAPSHOT = bundled("demo") / "democon.snapshot.json"
 
 
 @dataclass(frozen=True)
