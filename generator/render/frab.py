@@ -56,13 +56,16 @@ def identifiers(conference: Conference, entries: list[Entry]) -> dict[str, tuple
     """Entry key → (guid, id): the source's when valid and not yet taken, else derived stably from the key."""
     guids: dict[str, str] = {}
     ids: dict[str, int] = {}
+    taken_guids: set[str] = set()  # the values above, as sets: looking up a dict's values is linear
+    taken_ids: set[int] = set()
     for entry in entries:  # the source's own identifiers first, so a derived one never takes them
         guid, source_id = entry.slot.guid, entry.slot.source_id
-        if guid and UUID.match(guid) and guid.lower() not in guids.values():
+        if guid and UUID.match(guid) and guid.lower() not in taken_guids:
             guids[entry.key] = guid.lower()
-        if source_id and source_id.isdigit() and int(source_id) > 0 and int(source_id) not in ids.values():
+            taken_guids.add(guid.lower())
+        if source_id and source_id.isdigit() and int(source_id) > 0 and int(source_id) not in taken_ids:
             ids[entry.key] = int(source_id)
-    taken_guids, taken_ids = set(guids.values()), set(ids.values())
+            taken_ids.add(int(source_id))
     for entry in entries:
         name = f"{conference.slug}/{entry.key}"
         if entry.key not in guids:

@@ -1,0 +1,67 @@
+"""Speaker Markdown: plain text takes a fast path that must give exactly what the Markdown parser gives."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.render.markup import PLAIN, plain_text, render_markdown
+
+# letters of several scripts, digits, spaces and the punctuation the fast path accepts, plus characters it must refuse
+PLAIN_CHARACTERS = list("aZéßжλ中 09.,;:?!'\"()/-\n")
+ALPHABET = st.sampled_from(PLAIN_CHARACTERS + list("*_`[]<>&#\\|~=+\t\r >"))
+
+
+def parsed(text: str, extensions: tuple[str, ...]) -> str:
+    """What python-markdown itself makes of `text` (no fast path)."""
+    return markdown.Markdown(extensions=list(extensions), output_format="html").convert(text)
+
+
+def fast_or_parsed(text: str, extensions: tuple[str, ...]) -> str:
+    """What the renderer makes of `text`: the fast path when it applies."""
+    from generator.render.markup import _to_html
+    _to_html.cache_clear()
+    return _to_html(text, extensions)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(ALPHABET, max_size=80))
+def test_any_text_renders_as_the_markdown_parser_renders_it(text):
+    for extensions in (("sane_lists",), ()):
+        assert fast_or_parsed(text, extensions) == parsed(text, extensions)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.text(st.sampled_from(PLAIN_CHARACTERS[:-1]), max_size=30).map(str.strip)
+                .filter(lambda line: line == "" or line[0].isalpha()), max_size=6).map("\n".join))
+def test_plain_text_takes_the_fast_path_and_renders_as_the_parser_does(text):
+    assert PLAIN.fullmatch(text)
+    assert fast_or_parsed(text, ("sane_lists",)) == parsed(text, ("sane_lists",))
+
+
+@pytest.mark.parametrize("text", [
+    "One paragraph.",
+    "Line one\nline two",
+    "First paragraph.\n\nSecond (with brackets), quotes \"x\" and 'y'; a/b: done!",
+    "\n\nLeading and trailing blank lines\n\n\n",
+    "Grüße aus Köln – nein: en dash is not plain",
+    "Zahlen 2026 und 10:30",
+], ids=["one", "two-lines", "punctuation", "blank-lines", "unicode-dash", "digits"])
+def test_plain_examples_render_as_the_markdown_parser_renders_them(text):
+    assert fast_or_parsed(text, ("sane_lists",)) == parsed(text, ("sane_lists",))
+
+
+@pytest.mark.parametrize("text", [
+    "- item", "1. item", "# heading", "> quote", "    code", "*em*", "a_b", "[x](http://e.org)", "<b>x</b>",
+    "a &amp; b", "line  \nbreak", "Title\n=====", "a\n---", "a | b", "a\\*b",
+], ids=["list", "ordered", "heading", "quote", "code", "emphasis", "underscore", "link", "html", "entity",
+        "hard-break", "setext", "setext-dash", "table", "escape"])
+def test_text_with_markdown_syntax_is_left_to_the_parser(text):
+    assert not PLAIN.fullmatch(text)
+
+
+def test_fast_path_output_is_still_sanitised_and_plain_text_unescaped():
+    assert str(render_markdown("Plain words.\n\nMore words.")) == "<p>Plain words.</p>\n<p>More words.</p>"
+    assert plain_text("Say \"hi\" (twice).") == "Say \"hi\" (twice)."
