@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import gettext
 import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .. import i18n, urls
 from ..i18n import choose
 from ..model import Conference, Entry, Multilingual, Room, Track
+from .fragments import Fragments
 from .grid import day_grid
 from .markup import render_markdown
 from .search import script_json
@@ -61,6 +62,41 @@ def _pgettext(context: jinja2.runtime.Context, message_context: str, message: st
 @jinja2.pass_context
 def _npgettext(context: jinja2.runtime.Context, message_context: str, singular: str, plural: str, n: int) -> str:
     return _ui(context).npgettext(message_context, singular, plural, n)
+
+
+def gettext_callables(locale: str) -> dict[str, Callable[..., str]]:
+    """`_`, `gettext`, `ngettext`, `pgettext`, `npgettext` of one locale, as jinja2's newstyle gettext behaves.
+
+    Put in each page's context, they spare every call the context lookup of the environment-wide callables.
+    """
+    ui = i18n.ui_translations(locale)
+
+    def newstyle(text: str, variables: dict[str, Any], eval_ctx: jinja2.nodes.EvalContext) -> str:
+        # as jinja2.ext's newstyle callables: always a format string, escaped where autoescaping is on
+        return (Markup(text) if eval_ctx.autoescape else text) % variables  # type: ignore[no-any-return]
+
+    @jinja2.pass_eval_context
+    def gettext(eval_ctx: jinja2.nodes.EvalContext, message: str, **variables: Any) -> str:
+        return newstyle(ui.gettext(message), variables, eval_ctx)
+
+    @jinja2.pass_eval_context
+    def ngettext(eval_ctx: jinja2.nodes.EvalContext, singular: str, plural: str, n: int, **variables: Any) -> str:
+        variables.setdefault("num", n)
+        return newstyle(ui.ngettext(singular, plural, n), variables, eval_ctx)
+
+    @jinja2.pass_eval_context
+    def pgettext(eval_ctx: jinja2.nodes.EvalContext, message_context: str, message: str, **variables: Any) -> str:
+        variables.setdefault("context", message_context)
+        return newstyle(ui.pgettext(message_context, message), variables, eval_ctx)
+
+    @jinja2.pass_eval_context
+    def npgettext(eval_ctx: jinja2.nodes.EvalContext, message_context: str, singular: str, plural: str, n: int,
+                  **variables: Any) -> str:
+        variables.setdefault("context", message_context)
+        variables.setdefault("num", n)
+        return newstyle(ui.npgettext(message_context, singular, plural, n), variables, eval_ctx)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
 
 
 class PageContext:
@@ -140,6 +176,7 @@ class HtmlRenderer:
         self.env = env
         self.base_url = base_url
         self.locales = tuple(locales) or conference.locales
+        self.fragments = Fragments()
 
     def pages(self, locale: str) -> Iterator[tuple[str, bytes, str]]:
         """(path, bytes, owner) for every page of `locale`."""
@@ -183,16 +220,18 @@ class HtmlRenderer:
 
     def _page(self, template: str, path: str, locale: str, owner: str, **context: Any) -> tuple[str, bytes, str]:
         ctx = PageContext(self.conference, locale, self.base_url)
-
-        def link(target: str) -> str:
-            return urls.relative(path, target)
-
+        link, fragment = self.fragments.bind(path, locale)
         language_links = [(lang, urls.absolute(self.base_url, target) or link(target))
                           for lang, target in same_page_in(path, locale, self.locales)]
         html = self.env.get_template(template).render(
             conf=self.conference, locale=locale, locales=self.locales, page_path=path, link=link, urls=urls,
-            t=ctx.t, fmt=ctx, language_links=language_links, ui_strings=self._ui_strings(locale), **context)
+            t=ctx.t, fmt=ctx, language_links=language_links, ui_strings=self._ui_strings(locale),
+            fragment=fragment, **self._gettext(locale), **context)
         return path, html.encode("utf-8"), owner
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one renderer per build; built once per locale
+    def _gettext(self, locale: str) -> dict[str, Callable[..., str]]:
+        return gettext_callables(locale)
 
     @functools.lru_cache(maxsize=None)  # noqa: B019 - one renderer per build; the same text for every page
     def _ui_strings(self, locale: str) -> Markup:
