@@ -10,6 +10,7 @@ import requests
 
 from generator.cli import main
 from generator.model import conference_day
+from generator.sources.pretalx import COLLECTIONS, PAGE_SIZE
 from support.data import DEMO_SNAPSHOT, load_fixture, materialise
 from support.events import pyconfr_current_api, serve_juliacon_legacy, serve_pyconfr_current
 from support.site import h1, pages, tree
@@ -47,6 +48,26 @@ def test_pyconfr_current_api_shows_french_and_english_strings(api_server, tmp_pa
     welcome = tmp_path / "fr/talk/38LRHE/index.html"
     assert "Pléniaire courte" in welcome.read_text()
     assert "Short plenary" in (tmp_path / "en/talk/38LRHE/index.html").read_text()
+
+
+def test_current_api_collections_are_asked_for_the_largest_pages(api_server, tmp_path):
+    event_url = serve_pyconfr_current(api_server, page_size=25)  # a server that ignores page_size, as older ones may
+
+    assert build(event_url, "--out", str(tmp_path)) == 0
+
+    asked = sorted(r.path.split("/")[-2] for r in api_server.requests if r.path.endswith(f"/?page_size={PAGE_SIZE}"))
+    assert asked == sorted(COLLECTIONS)
+    assert pages(tmp_path, "fr", "talk")  # the ignored parameter still found every collection
+
+
+@pytest.mark.parametrize("size", [2, PAGE_SIZE], ids=["small", "ours"])
+def test_live_pretalx_serves_pages_of_the_size_asked_for(pretalx_url, pretalx_event, size):
+    url = f"{pretalx_url}/api/events/{pretalx_event}/slots/?page_size={size}"
+
+    page = requests.get(url, timeout=30).json()
+
+    assert page["count"] > 2
+    assert len(page["results"]) == min(page["count"], size)
 
 
 def test_frab_schedule_json_file_of_39c3_builds(tmp_path):

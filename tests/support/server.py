@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 
 @dataclass
@@ -61,6 +61,17 @@ class ApiServer:
         """Answer GET `path` (with its query string, if any) with `reply`."""
         self.routes[path] = reply
 
+    def lookup(self, path: str) -> Route | None:
+        """The route of `path`; like a real server, query parameters no route of that path uses (page_size…) are ignored."""
+        route = self.routes.get(path) or self.routes.get(urlsplit(path).path + "*")
+        if route is None:
+            parts = urlsplit(path)
+            known = {key for other in self.routes if urlsplit(other).path == parts.path
+                     for key, _ in parse_qsl(urlsplit(other).query, keep_blank_values=True)}
+            query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k in known])
+            route = self.routes.get(f"{parts.path}?{query}" if query else parts.path)
+        return route
+
     def paginate(self, path: str, items: list[Any], page_size: int = 25) -> None:
         """Serve `items` at `path` in pretalx's count/next/previous/results envelope."""
         pages = [items[i:i + page_size] for i in range(0, len(items), page_size)] or [[]]
@@ -77,7 +88,7 @@ class ApiServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 server.requests.append(Request(self.path, dict(self.headers.items())))
-                route = server.routes.get(self.path) or server.routes.get(urlsplit(self.path).path + "*")
+                route = server.lookup(self.path)
                 if route is None:
                     reply = Reply.json({"detail": "Not found."}, 404)
                 else:
