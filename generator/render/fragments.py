@@ -20,33 +20,34 @@ class Fragments:
     """
 
     def __init__(self) -> None:
-        # key → (markup, the page it was rendered on, the targets it links to)
-        self._cache: dict[tuple[Any, ...], tuple[Markup, str, tuple[str, ...]]] = {}
+        # key → (markup, (target, link as written) of each link it holds)
+        self._cache: dict[tuple[Any, ...], tuple[Markup, tuple[tuple[str, str], ...]]] = {}
 
     def bind(self, page: str, locale: str) -> tuple[Callable[[str], str], Callable[..., Markup]]:
         """(link, fragment) for one page: `link` makes relative links and tells `fragment` which a macro made."""
-        recording: list[list[str]] = []
+        recording: list[list[tuple[str, str]]] = []
         depth = page.count("/")
 
         def link(target: str) -> str:
-            for targets in recording:
-                targets.append(target)
-            return urls.relative(page, target)
+            written = urls.relative(page, target)
+            for links in recording:
+                links.append((target, written))
+            return written
 
         def fragment(macro: Callable[..., Markup], *args: Any, **kwargs: Any) -> Markup:
             key = (locale, depth, getattr(macro, "name", None), *map(_key, args), *sorted(kwargs.items()))
             cached = self._cache.get(key)
             if cached is not None:
-                markup, origin, targets = cached
-                if all(urls.relative(origin, t) == urls.relative(page, t) for t in targets):
+                markup, links = cached
+                if all(urls.relative(page, target) == written for target, written in links):
                     return markup
-            targets: list[str] = []
-            recording.append(targets)
+            links: list[tuple[str, str]] = []
+            recording.append(links)
             try:
                 markup = Markup(macro(*args, **kwargs))
             finally:
                 recording.pop()
-            self._cache[key] = (markup, page, tuple(targets))
+            self._cache[key] = (markup, tuple(links))
             return markup
 
         return link, fragment
