@@ -7,10 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.render.markup import PLAIN, plain_text, render_markdown
+from generator.render.markup import PLAIN, plain_blocks, plain_text, render_markdown
 
 # letters of several scripts, digits, spaces and the punctuation the fast path accepts, plus characters it must refuse
 PLAIN_CHARACTERS = list("aZéßжλ中 09.,;:?!'\"()/-\n")
+PLAIN_LINES = st.text(st.sampled_from(PLAIN_CHARACTERS[:-1]), max_size=30).map(str.strip).filter(
+    lambda line: line == "" or line[0].isalpha())
+# paragraphs, "- " list items and blank lines in any order: lists touching paragraphs or each other included
+BLOCKY_TEXT = st.lists(st.one_of(PLAIN_LINES, PLAIN_LINES.map(lambda line: f"- {line}".rstrip()), st.just("")),
+                       max_size=10).map("\n".join)
 ALPHABET = st.sampled_from(PLAIN_CHARACTERS + list("*_`[]<>&#\\|~=+\t\r >"))
 
 
@@ -34,11 +39,18 @@ def test_any_text_renders_as_the_markdown_parser_renders_it(text):
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.lists(st.text(st.sampled_from(PLAIN_CHARACTERS[:-1]), max_size=30).map(str.strip)
-                .filter(lambda line: line == "" or line[0].isalpha()), max_size=6).map("\n".join))
+@given(st.lists(PLAIN_LINES, max_size=6).map("\n".join))
 def test_plain_text_takes_the_fast_path_and_renders_as_the_parser_does(text):
     assert PLAIN.fullmatch(text)
+    assert plain_blocks(text) is not None
     assert fast_or_parsed(text, ("sane_lists",)) == parsed(text, ("sane_lists",))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(BLOCKY_TEXT)
+def test_paragraphs_and_lists_render_as_the_parser_renders_them(text):
+    for extensions in (("sane_lists",), ()):
+        assert fast_or_parsed(text, extensions) == parsed(text, extensions)
 
 
 @pytest.mark.parametrize("text", [
@@ -48,13 +60,18 @@ def test_plain_text_takes_the_fast_path_and_renders_as_the_parser_does(text):
     "\n\nLeading and trailing blank lines\n\n\n",
     "Grüße aus Köln – nein: en dash is not plain",
     "Zahlen 2026 und 10:30",
-], ids=["one", "two-lines", "punctuation", "blank-lines", "unicode-dash", "digits"])
+    "Intro.\n\n- one\n- two\n",
+    "- one\n- two\n\nAfter the list.",
+    "- loose\n\n- list",
+    "Para\n- not a list",
+], ids=["one", "two-lines", "punctuation", "blank-lines", "unicode-dash", "digits", "list-after-paragraph",
+        "paragraph-after-list", "loose-list", "dash-line-in-paragraph"])
 def test_plain_examples_render_as_the_markdown_parser_renders_them(text):
     assert fast_or_parsed(text, ("sane_lists",)) == parsed(text, ("sane_lists",))
 
 
 @pytest.mark.parametrize("text", [
-    "- item", "1. item", "# heading", "> quote", "    code", "*em*", "a_b", "[x](http://e.org)", "<b>x</b>",
+    "* item", "1. item", "# heading", "> quote", "    code", "*em*", "a_b", "[x](http://e.org)", "<b>x</b>",
     "a &amp; b", "line  \nbreak", "Title\n=====", "a\n---", "a | b", "a\\*b",
 ], ids=["list", "ordered", "heading", "quote", "code", "emphasis", "underscore", "link", "html", "entity",
         "hard-break", "setext", "setext-dash", "table", "escape"])

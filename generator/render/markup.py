@@ -19,11 +19,13 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# Text Markdown would only wrap in paragraphs: lines empty or starting with a letter (no list, heading, quote or
-# code marker), ending without a space (two make a line break), holding only letters, digits, spaces and
-# punctuation without a Markdown meaning (no * _ ` [ ] < > & # | ~ = + nor a backslash)
-_PLAIN_LINE = r"(?:[^\W\d_](?:[^\W_]|[ .,;:?!'\"()/-])*(?<! ))?"
-PLAIN = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*")
+# Text Markdown would only wrap in paragraphs and simple lists: lines empty, or starting with a letter (no heading,
+# quote, code or list marker), or "- " and such a line (a list item); ending without a space (two make a line
+# break); holding only letters, digits, spaces and punctuation without a Markdown meaning (no * _ ` [ ] < > & # | ~
+# = + nor a backslash)
+_WORDS = r"[^\W\d_](?:[^\W_]|[ .,;:?!'\"()/-])*(?<! )"
+_LINE = rf"(?:(?:- )?{_WORDS})?"
+PLAIN = re.compile(rf"{_LINE}(?:\n{_LINE})*")
 
 
 def render_markdown(text: str) -> Markup:
@@ -51,8 +53,10 @@ _converters = threading.local()  # a Markdown instance is not thread-safe, and b
 @functools.lru_cache(maxsize=8192)  # the same text is shown in every locale (and bios on several pages)
 def _to_html(text: str, extensions: tuple[str, ...] = ("sane_lists",)) -> str:
     """Markdown → unsanitised HTML, through one reused converter per thread and extension set."""
-    if PLAIN.fullmatch(text):  # most speaker text is plain paragraphs: the same HTML, without the parser's cost
-        return plain_paragraphs(text)
+    if PLAIN.fullmatch(text):  # most speaker text is plain paragraphs and lists: the same HTML, without the parser
+        plain = plain_blocks(text)
+        if plain is not None:
+            return plain
     cache = _converters.__dict__.setdefault("by_extensions", {})
     converter = cache.get(extensions)
     if converter is None:
@@ -60,7 +64,23 @@ def _to_html(text: str, extensions: tuple[str, ...] = ("sane_lists",)) -> str:
     return converter.reset().convert(text)
 
 
-def plain_paragraphs(text: str) -> str:
-    """What Markdown makes of text that `PLAIN` matches: each run of non-empty lines one <p>."""
-    paragraphs = [block.strip("\n") for block in re.split(r"\n{2,}", text)]
-    return "\n".join(f"<p>{block}</p>" for block in paragraphs if block)
+def plain_blocks(text: str) -> str | None:
+    """What Markdown makes of text that `PLAIN` matches, or None where blocks mix or lists touch (a loose list).
+
+    Blocks are separated by blank lines: one of lines is a <p>, one of "- " items a <ul>.
+    """
+    html = []
+    after_list = False
+    for block in re.split(r"\n{2,}", text.strip("\n")):
+        lines = block.split("\n")
+        items = [line.startswith("- ") for line in lines]
+        if all(items):
+            if after_list:
+                return None
+            html.append("<ul>\n" + "".join(f"<li>{line[2:]}</li>\n" for line in lines) + "</ul>")
+        elif any(items):
+            return None
+        elif block:
+            html.append(f"<p>{block}</p>")
+        after_list = all(items)
+    return "\n".join(html)
