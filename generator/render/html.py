@@ -28,7 +28,8 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"])
+        undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
+        auto_reload=False)  # one environment per build: no need to stat every template file on every page
     # one environment for every locale, so templates compile once; `_()` finds the page's locale in its context
     i18n.ui_translations.cache_clear()  # a --watch rebuild in this process must see edited catalogs
     env.install_gettext_callables(  # type: ignore[attr-defined]
