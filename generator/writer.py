@@ -128,6 +128,8 @@ def write(plan: Plan, out: Path, advance: Advance | None = None) -> WriteReport:
     final_manifest = _manifest_bytes(digests)
     if changed or obsolete or previous != plan.files.keys():  # first list every file this build may leave
         _atomic_write(out / MANIFEST, _manifest_bytes({p: "" for p in previous | plan.files.keys()}))
+    for directory in sorted({(out / path).parent for path in changed}):  # once per folder, not per file
+        _make_folder(directory)
     for path in changed:
         _atomic_write(out / path, plan.files[path])
         if advance:
@@ -176,7 +178,6 @@ def _same_bytes(target: Path, content: bytes, exists: bool) -> bool:
 def _atomic_write(target: Path, content: bytes) -> None:
     temporary = target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as handle:
             handle.write(content)
         os.replace(temporary, target)
@@ -186,6 +187,14 @@ def _atomic_write(target: Path, content: bytes) -> None:
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+def _make_folder(directory: Path) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {directory}: {exc.strerror or exc}",
+                          hint="check permissions and free space") from None
 
 
 def _unlink(target: Path) -> None:
