@@ -46,6 +46,7 @@ print(json.dumps({"sessions": len(report.conference.talks), "files": report.file
 
 def measure(source: str, out: Path, cache: Path) -> dict:
     """One build of `source` into `out`, in a subprocess."""
+    os.sync()  # flush the previous build's files first, so its disk writeback is not charged to this one
     result = subprocess.run([sys.executable, "-c", CHILD, source, str(out), str(cache)], cwd=ROOT,
                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if result.returncode != 0:
