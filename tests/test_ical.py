@@ -15,6 +15,8 @@ from pathlib import Path
 import icalendar
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import skip_or_fail
 from golden.update import FILES, demo_feeds
 from support.conferences import conference
@@ -27,6 +29,7 @@ from generator.config import Settings
 from generator.errors import UsageError
 from generator.feeds import FALLBACK_STAMP, feed_stamp, locale_feeds
 from generator.normalise import normalise
+from generator.render.ical import IcalRenderer, fold, serialise
 
 ICAL_JS = PROJECT / "node_modules" / "ical.js"
 NODE_SCRIPT = PROJECT / "tests" / "js" / "ics_events.mjs"
@@ -307,3 +310,26 @@ def test_demo_ical_feeds_match_the_golden_files(name):
 
     assert demo_feeds()[name] == golden.read_bytes(), \
         f"{name} differs from tests/golden/demo: if intended, run `python tests/golden/update.py` and review the diff"
+
+
+# names, escapes, multi-byte characters of 2, 3 and 4 octets: where a fold could cut a character or an escape
+FOLD_CHARACTERS = st.sampled_from([*"ab ;,:\\^", "é", "€", "中", "😀"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(FOLD_CHARACTERS, max_size=300))
+def test_lines_fold_exactly_as_icalendar_folds_them(line):
+    from icalendar.parser import _foldline  # the reference; private, so only the test depends on it
+    assert fold(line) == _foldline(line)
+    assert all(len(part.encode()) <= 75 for part in fold(line).split("\r\n"))
+
+
+@pytest.mark.parametrize("source", ["demo", "39c3", "pyconfr2025"])
+def test_events_serialise_exactly_as_icalendar_serialises_them(source):
+    conf = conference(source)  # German, French and English text, long descriptions, commas and semicolons
+    for locale in conf.locales:
+        renderer = IcalRenderer(conf, locale, base_url=BASE_URL, stamp=FALLBACK_STAMP)
+        for entry in conf.entries:
+            if not entry.session.is_break:
+                event = renderer._build_event(entry)
+                assert serialise(event) == event.to_ical()

@@ -18,6 +18,7 @@ from .markup import plain_text
 # used in UIDs when neither the event's URL nor the site's base URL names a host (.invalid never resolves)
 FALLBACK_HOST = "pretalx-static.invalid"
 REFRESH = dt.timedelta(hours=1)  # how often subscribed calendars should look for moved sessions
+FOLD_LIMIT = 75  # octets: icalendar's limit, which keeps each line (the fold's leading space included) at 75
 
 
 def uid_host(conference: Conference, base_url: str | None) -> str:
@@ -64,7 +65,7 @@ class IcalRenderer:
         self.stamp = stamp.astimezone(dt.timezone.utc)
         self.host = uid_host(conference, base_url)
         timezone = self._vtimezone()
-        self._timezone = timezone.to_ical() if timezone is not None else b""
+        self._timezone = serialise(timezone) if timezone is not None else b""
         self._common = self._common_properties()
         self._events: dict[str, bytes] = {}
 
@@ -78,7 +79,7 @@ class IcalRenderer:
         cal.add("version", "2.0")
         cal.add("name", full_name)
         cal.add("x-wr-calname", full_name)
-        head = cal.to_ical()
+        head = serialise(cal)
         assert head.endswith(self.END)
         events = b"".join(self._event(entry) for entry in entries if not entry.session.is_break)
         return head[:-len(self.END)] + self._common + self._timezone + events + self.END
@@ -91,7 +92,7 @@ class IcalRenderer:
         cal.add("x-wr-timezone", self.conference.timezone)
         cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", icalendar.vDuration(REFRESH).to_ical().decode())
-        lines = cal.to_ical()
+        lines = serialise(cal)
         return lines[len(b"BEGIN:VCALENDAR\r\n"):-len(self.END)]
 
     def _vtimezone(self) -> icalendar.Timezone | None:
@@ -107,7 +108,7 @@ class IcalRenderer:
     def _event(self, entry: Entry) -> bytes:
         key = entry.key
         if key not in self._events:
-            self._events[key] = self._build_event(entry).to_ical()
+            self._events[key] = serialise(self._build_event(entry))
         return self._events[key]
 
     def _build_event(self, entry: Entry) -> icalendar.Event:
@@ -137,3 +138,42 @@ class IcalRenderer:
 
     def _t(self, value: Multilingual) -> str:
         return choose(value, self.locale, self.conference.default_locale)
+
+
+def serialise(component: icalendar.Component) -> bytes:
+    """`component.to_ical()`, byte for byte, with the lines folded in slices rather than one character at a time.
+
+    icalendar still writes every content line (names, parameters, escaping); only its folding is replaced,
+    which cost a quarter of a large event's feed time.
+    """
+    return b"".join(fold(line).encode("utf-8") + b"\r\n" for line in component.content_lines() if line)
+
+
+def fold(line: str) -> str:
+    """An RFC 5545 content line folded as icalendar folds it: at most 74 octets, then CRLF and a space before each
+    continuation; never right after a backslash or caret, so escapes stay whole (icalendar issue #1501)."""
+    if line.isascii():  # one octet a character: cut in slices
+        if len(line) < FOLD_LIMIT:
+            return line
+        pieces, start = [], 0
+        while len(line) - start >= FOLD_LIMIT:
+            end = start + FOLD_LIMIT - 1
+            if line[end - 1] in "\\^":
+                end -= 1
+            pieces.append(line[start:end])
+            start = end
+        pieces.append(line[start:])
+        return "\r\n ".join(pieces)
+    pieces, start, size = [], 0, 0
+    for index, char in enumerate(line):
+        octets = 1 if char < "\x80" else 2 if char < "\u0800" else 3 if char < "\U00010000" else 4
+        if index > start and size + octets >= FOLD_LIMIT:
+            if index - start > 1 and line[index - 1] in "\\^":
+                pieces.append(line[start:index - 1])
+                start, size = index - 1, 1  # the escape character opens the next line
+            else:
+                pieces.append(line[start:index])
+                start, size = index, 0
+        size += octets
+    pieces.append(line[start:])
+    return "\r\n ".join(pieces)
