@@ -191,6 +191,13 @@ class Conference:
     extra: Mapping[str, str] = field(default_factory=dict)
 
     # ---- lookups -------------------------------------------------------
+    def indexed(self) -> Conference:
+        """This conference with every lookup table built: done before rendering forks, so each is built once."""
+        for name, value in type(self).__dict__.items():
+            if isinstance(value, cached_property):
+                getattr(self, name)
+        return self
+
     @cached_property
     def _rooms(self) -> dict[str, Room]:
         return {room.id: room for room in self.rooms}

@@ -117,6 +117,7 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
         conference = dataclasses.replace(conference, name=settings.title)
     if conference.default_locale not in locales:
         conference = dataclasses.replace(conference, default_locale=locales[0])
+    conference = conference.indexed()
     plan = Plan(on_add=on_add)
     env = environment([*settings.templates_dirs, DEFAULT_TEMPLATES])
     env.globals["site_links"] = settings.links  # the organiser's extra links (config file `links`)

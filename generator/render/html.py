@@ -21,6 +21,7 @@ from .fragments import Fragments
 from .grid import day_grid
 from .markup import render_markdown
 from .search import script_json
+from .views import SlotView, SlotViews
 
 
 def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
@@ -76,9 +77,17 @@ def gettext_callables(locale: str) -> dict[str, Callable[..., str]]:
         # as jinja2.ext's newstyle callables: always a format string, escaped where autoescaping is on
         return (Markup(text) if eval_ctx.autoescape else text) % variables  # type: ignore[no-any-return]
 
+    constants: dict[tuple[str, bool], str] = {}  # a message without variables reads the same on every page
+
     @jinja2.pass_eval_context
     def gettext(eval_ctx: jinja2.nodes.EvalContext, message: str, **variables: Any) -> str:
-        return newstyle(ui.gettext(message), variables, eval_ctx)
+        if variables:
+            return newstyle(ui.gettext(message), variables, eval_ctx)
+        key = (message, eval_ctx.autoescape)
+        text = constants.get(key)
+        if text is None:
+            text = constants[key] = newstyle(ui.gettext(message), variables, eval_ctx)
+        return text
 
     @jinja2.pass_eval_context
     def ngettext(eval_ctx: jinja2.nodes.EvalContext, singular: str, plural: str, n: int, **variables: Any) -> str:
@@ -103,10 +112,12 @@ def gettext_callables(locale: str) -> dict[str, Callable[..., str]]:
 class PageContext:
     """What every template can call for one locale: localised strings, links relative to the page, times."""
 
-    def __init__(self, conference: Conference, locale: str, base_url: str | None) -> None:
+    def __init__(self, conference: Conference, locale: str, base_url: str | None,
+                 slot: Callable[[Entry], SlotView] | None = None) -> None:
         self.conference = conference
         self.locale = locale
         self.base_url = base_url
+        self.slot = slot or SlotViews(conference, locale)  # what a timetable slot shows: `fmt.slot(entry).title`
 
     def t(self, value: Multilingual | str | None) -> str:
         """The string of a multilingual value for this locale."""
@@ -220,15 +231,26 @@ class HtmlRenderer:
         yield self._page("404.html", "404.html", self.conference.default_locale, "404 page")
 
     def _page(self, template: str, path: str, locale: str, owner: str, **context: Any) -> tuple[str, bytes, str]:
-        ctx = PageContext(self.conference, locale, self.base_url)
+        ctx = PageContext(self.conference, locale, self.base_url, self._slot_views(locale))
         link, fragment = self.fragments.bind(path, locale)
         language_links = [(lang, urls.absolute(self.base_url, target) or link(target))
                           for lang, target in same_page_in(path, locale, self.locales)]
         html = self.env.get_template(template).render(
             conf=self.conference, locale=locale, locales=self.locales, page_path=path, link=link, urls=urls,
             t=ctx.t, fmt=ctx, language_links=language_links, ui_strings=self._ui_strings(locale),
-            fragment=fragment, **self._gettext(locale), **context)
+            fragment=fragment, nav_page=path if path in self._navigation(locale) else None,
+            **self._gettext(locale), **context)
         return path, html.encode("utf-8"), owner
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one renderer per build; shared by every page of a locale
+    def _slot_views(self, locale: str) -> SlotViews:
+        return SlotViews(self.conference, locale)
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one renderer per build; built once per locale
+    def _navigation(self, locale: str) -> frozenset[str]:
+        """The pages the site header links to (each day, all sessions, all speakers), to mark the current one."""
+        days = (urls.day(locale, day.date) for day in self.conference.days)
+        return frozenset((*days, urls.talks(locale), urls.speakers(locale)))
 
     @functools.lru_cache(maxsize=None)  # noqa: B019 - one renderer per build; built once per locale
     def _gettext(self, locale: str) -> dict[str, Callable[..., str]]:

@@ -1,0 +1,76 @@
+"""What one timetable slot shows in one locale, worked out once: templates read its fields instead of calling helpers.
+
+A session is listed on up to six pages (its day, room, track, speakers, the session list, other sessions' pages);
+each listing used to look up its room and track, format its times and pick its strings anew, and a call from a
+template costs several times what reading an attribute does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import i18n, urls
+from ..i18n import choose
+from ..model import Conference, Entry, Multilingual
+
+
+@dataclass(frozen=True, slots=True)
+class SlotView:
+    """One slot of one session as the pages of one locale show it."""
+
+    code: str
+    page: str  # the session page's output path ("" for a break, which has none)
+    title: str
+    is_break: bool
+    is_cancelled: bool
+    content_locale: str  # the language the session is held in ("" when unknown)
+    lang: str  # the same, only where it differs from the page's locale: what a `lang` attribute needs
+    speakers: str | None  # the speakers' names, comma-separated; None for a session that names none
+    day: str  # the conference day, ISO
+    day_label: str  # the conference day as the locale writes it
+    start: str  # ISO timestamps
+    end: str
+    start_time: str  # wall-clock times in the event's zone, as the locale writes them
+    end_time: str
+    room: str  # slug
+    room_name: str
+    track: str  # slug, "" without a track
+    track_name: str
+    colour: str  # the track's #rrggbb, "" without one
+
+
+class SlotViews:
+    """The `SlotView` of every entry of one locale, made on first use."""
+
+    def __init__(self, conference: Conference, locale: str) -> None:
+        self.conference = conference
+        self.locale = locale
+        self._views: dict[str, SlotView] = {}
+
+    def __call__(self, entry: Entry) -> SlotView:
+        view = self._views.get(entry.key)
+        if view is None:
+            view = self._views[entry.key] = self._make(entry)
+        return view
+
+    def _make(self, entry: Entry) -> SlotView:
+        conf, locale, session, slot = self.conference, self.locale, entry.session, entry.slot
+        room = conf.room(slot.room_id)
+        track = conf.track(session.track_id)
+        day = conf.day_of(slot.start)
+        content_locale = session.content_locale or ""
+        return SlotView(
+            code=session.code, page="" if session.is_break else urls.talk(locale, session.code), title=self._t(session.title),
+            is_break=session.is_break, is_cancelled=session.is_cancelled, content_locale=content_locale,
+            lang=content_locale if content_locale != locale else "",
+            speakers=", ".join(p.name for p in conf.speakers_of(session)) if session.speaker_codes else None,
+            day=day.isoformat(), day_label=i18n.short_date(day, locale),
+            start=slot.start.isoformat(), end=slot.end.isoformat(),
+            start_time=i18n.time_of_day(slot.start, conf.zone, locale),
+            end_time=i18n.time_of_day(slot.end, conf.zone, locale),
+            room=room.slug, room_name=self._t(room.name),
+            track=track.slug if track else "", track_name=self._t(track.name) if track else "",
+            colour=(track.color or "") if track else "")
+
+    def _t(self, value: Multilingual) -> str:
+        return choose(value, self.locale, self.conference.default_locale)
