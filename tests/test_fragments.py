@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import jinja2
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.render.fragments import Fragments
 from generator.render.html import gettext_callables
@@ -36,6 +38,22 @@ def test_a_fragment_whose_links_would_read_differently_is_rendered_anew(page, ex
     fragments = Fragments()
     render_with(fragments, "en/talk/A/index.html", "C")
     assert render_with(fragments, page, "C") == expected
+
+
+PARTS = st.sampled_from(["en", "de", "talk", "day", "A", "B", "index.html"])
+PATHS = st.lists(PARTS, min_size=1, max_size=4).map("/".join)
+LINKS = jinja2.Environment(autoescape=True).from_string(
+    '{% macro links(targets) %}{% for t in targets %}<a href="{{ link(t) }}"></a>{% endfor %}{% endmacro %}')
+
+
+@given(pages=st.lists(PATHS, min_size=2, max_size=6), targets=st.lists(PATHS, max_size=4))
+def test_a_reused_fragment_reads_exactly_as_one_rendered_for_the_page(pages, targets):
+    fragments = Fragments()
+    for page in pages:
+        link, fragment = fragments.bind(page, "en")
+        fresh_link, _ = Fragments().bind(page, "en")
+        cached = str(fragment(LINKS.make_module({"link": link}).links, tuple(targets)))
+        assert cached == str(LINKS.make_module({"link": fresh_link}).links(tuple(targets)))
 
 
 @pytest.mark.parametrize("source, variables", [

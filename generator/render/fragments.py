@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from typing import Any
 
@@ -20,13 +21,13 @@ class Fragments:
     """
 
     def __init__(self) -> None:
-        # key → (markup, (target, link as written) of each link it holds)
-        self._cache: dict[tuple[Any, ...], tuple[Markup, tuple[tuple[str, str], ...]]] = {}
+        self._cache: dict[tuple[Any, ...], _Fragment] = {}
 
     def bind(self, page: str, locale: str) -> tuple[Callable[[str], str], Callable[..., Markup]]:
         """(link, fragment) for one page: `link` makes relative links and tells `fragment` which a macro made."""
         recording: list[list[tuple[str, str]]] = []
         depth = page.count("/")
+        folder, parent = posixpath.dirname(page), posixpath.dirname(posixpath.dirname(page))
 
         def link(target: str) -> str:
             written = urls.relative(page, target)
@@ -37,20 +38,42 @@ class Fragments:
         def fragment(macro: Callable[..., Markup], *args: Any, **kwargs: Any) -> Markup:
             key = (locale, depth, getattr(macro, "name", None), *map(_key, args), *sorted(kwargs.items()))
             cached = self._cache.get(key)
-            if cached is not None:
-                markup, links = cached
-                if all(urls.relative(page, target) == written for target, written in links):
-                    return markup
+            if cached is not None and cached.reads_the_same(page, folder, parent):
+                return cached.markup
             links: list[tuple[str, str]] = []
             recording.append(links)
             try:
                 markup = Markup(macro(*args, **kwargs))
             finally:
                 recording.pop()
-            self._cache[key] = (markup, tuple(links))
+            self._cache[key] = _Fragment(markup, tuple(links), folder, parent)
             return markup
 
         return link, fragment
+
+
+class _Fragment:
+    """Rendered macro output, the links it holds, and where it was rendered."""
+
+    __slots__ = ("markup", "links", "folder", "parent", "folders")
+
+    def __init__(self, markup: Markup, links: tuple[tuple[str, str], ...], folder: str, parent: str) -> None:
+        self.markup = markup
+        self.links = links  # (target, link as written)
+        self.folder = folder  # the folder of the page it was rendered for
+        self.parent = parent
+        # every link target and every folder holding one: "en/talk/C/index.html" → en, en/talk, en/talk/C, itself
+        self.folders = frozenset(path for target, _ in links
+                                 for path in (target, *(target[:i] for i, c in enumerate(target) if c == "/")))
+
+    def reads_the_same(self, page: str, folder: str, parent: str) -> bool:
+        """Whether every link reads the same from `page` as from the page it was rendered for."""
+        if folder == self.folder:
+            return True
+        # a sibling folder (en/talk/A and en/talk/B) sees every target outside both folders by the same path
+        if parent == self.parent and folder not in self.folders and self.folder not in self.folders:
+            return True
+        return all(urls.relative(page, target) == written for target, written in self.links)
 
 
 def _key(argument: Any) -> Any:
