@@ -144,6 +144,7 @@ def duration(length: dt.timedelta, locale: str) -> str:
     return format_list(parts, style="unit-narrow", locale=where)
 
 
+@functools.lru_cache(maxsize=None)
 def language_name(code: str) -> str:
     """A language's name in that language, for a language switcher: "Deutsch", "français", "English"."""
     for name in _candidates(code):

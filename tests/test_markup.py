@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
 import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import nh3
+
+from generator.render import markup
 from generator.render.markup import PLAIN, plain_blocks, plain_text, render_markdown
 
 # letters of several scripts, digits, spaces and the punctuation the fast path accepts, plus characters it must refuse
@@ -51,6 +56,20 @@ def test_plain_text_takes_the_fast_path_and_renders_as_the_parser_does(text):
 def test_paragraphs_and_lists_render_as_the_parser_renders_them(text):
     for extensions in (("sane_lists",), ()):
         assert fast_or_parsed(text, extensions) == parsed(text, extensions)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(BLOCKY_TEXT | st.text(ALPHABET, max_size=80))
+def test_the_fast_path_needs_no_sanitiser_and_its_plain_text_is_what_the_sanitiser_leaves(text):
+    """Fast-path HTML skips nh3: it must be exactly what nh3 would leave of it, in HTML and in plain text."""
+    fast = markup._plain_html(text)
+    if fast is None:
+        return
+    render_markdown.cache_clear()
+    assert render_markdown(text) == nh3.clean(fast, tags=markup.ALLOWED_TAGS, attributes=markup.ALLOWED_ATTRIBUTES,
+                                              url_schemes=markup.URL_SCHEMES, strip_comments=True,
+                                              link_rel="noopener noreferrer nofollow")
+    assert plain_text(text) == html.unescape(nh3.clean(fast, tags=set())).strip()
 
 
 @pytest.mark.parametrize("text", [

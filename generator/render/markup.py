@@ -26,12 +26,17 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _WORDS = r"[^\W\d_](?:[^\W_]|[ .,;:?!'\"()/-])*(?<! )"
 _LINE = rf"(?:(?:- )?{_WORDS})?"
 PLAIN = re.compile(rf"{_LINE}(?:\n{_LINE})*")
+_BLOCK_TAGS = re.compile(r"</?(?:p|ul|li)>")
 
 
+@functools.lru_cache(maxsize=16384)  # the same text is shown in every locale (and bios on several pages)
 def render_markdown(text: str) -> Markup:
     """HTML from Markdown, with every tag, attribute and URL scheme outside the allow-list removed."""
     if not text:
         return Markup("")
+    plain = _plain_html(text)
+    if plain is not None:  # made of text without < > & and of <p>, <ul> and <li> only: nothing to remove
+        return Markup(plain)
     rendered = _to_html(text)
     # headings shift down so speaker text never competes with the page's h1
     rendered = rendered.replace("<h1", "<h2").replace("</h1>", "</h2>")
@@ -44,24 +49,31 @@ def plain_text(text: str) -> str:
     """Markdown reduced to plain text (for iCal descriptions and meta tags)."""
     if not text:
         return ""
+    plain = _plain_html(text)
+    if plain is not None:  # no entities and no tags but the blocks' own: dropping those leaves the text
+        return _BLOCK_TAGS.sub("", plain).strip()
     return html.unescape(nh3.clean(_to_html(text, extensions=()), tags=set())).strip()
 
 
 _converters = threading.local()  # a Markdown instance is not thread-safe, and building one costs more than using it
 
 
-@functools.lru_cache(maxsize=8192)  # the same text is shown in every locale (and bios on several pages)
+@functools.lru_cache(maxsize=8192)  # iCal descriptions and pages of other locales need the same text again
 def _to_html(text: str, extensions: tuple[str, ...] = ("sane_lists",)) -> str:
     """Markdown → unsanitised HTML, through one reused converter per thread and extension set."""
-    if PLAIN.fullmatch(text):  # most speaker text is plain paragraphs and lists: the same HTML, without the parser
-        plain = plain_blocks(text)
-        if plain is not None:
-            return plain
+    plain = _plain_html(text)
+    if plain is not None:
+        return plain
     cache = _converters.__dict__.setdefault("by_extensions", {})
     converter = cache.get(extensions)
     if converter is None:
         converter = cache[extensions] = markdown.Markdown(extensions=list(extensions), output_format="html")
     return converter.reset().convert(text)
+
+
+def _plain_html(text: str) -> str | None:
+    """The HTML of text that is plain paragraphs and lists (most speaker text), without the parser; else None."""
+    return plain_blocks(text) if PLAIN.fullmatch(text) else None
 
 
 def plain_blocks(text: str) -> str | None:
