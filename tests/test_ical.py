@@ -29,7 +29,9 @@ from generator.config import Settings
 from generator.errors import UsageError
 from generator.feeds import FALLBACK_STAMP, feed_stamp, locale_feeds
 from generator.normalise import normalise
-from generator.render.ical import IcalRenderer, fold, serialise
+from generator.model import Entry, Multilingual
+from generator.render.ical import IcalRenderer, fold, session_url, uid
+from generator.render.markup import plain_text
 
 ICAL_JS = PROJECT / "node_modules" / "ical.js"
 NODE_SCRIPT = PROJECT / "tests" / "js" / "ics_events.mjs"
@@ -324,12 +326,64 @@ def test_lines_fold_exactly_as_icalendar_folds_them(line):
     assert all(len(part.encode()) <= 75 for part in fold(line).split("\r\n"))
 
 
-@pytest.mark.parametrize("source", ["demo", "39c3", "pyconfr2025"])
-def test_events_serialise_exactly_as_icalendar_serialises_them(source):
+def reference_event(renderer: IcalRenderer, entry: Entry) -> bytes:
+    """The VEVENT as an `icalendar.Event` built property by property writes it: what the renderer must match."""
+    conf, session, zone = renderer.conference, entry.session, renderer.conference.zone
+    speakers = ", ".join(s.name for s in conf.speakers_of(session))
+    title = renderer._t(session.title)
+    event = icalendar.Event()
+    event.add("uid", uid(conf, entry, renderer.host))
+    event.add("dtstamp", renderer.stamp)
+    event.add("last-modified", renderer.stamp)
+    event.add("dtstart", entry.slot.start.astimezone(zone))
+    event.add("dtend", entry.slot.end.astimezone(zone))
+    event.add("summary", f"{title} - {speakers}" if speakers else title)
+    event.add("location", renderer._t(conf.room(entry.slot.room_id).name))
+    categories = [renderer._t(x.name) for x in (conf.track(session.track_id), conf.session_type(session.type_id))
+                  if x is not None]
+    if any(categories):
+        event.add("categories", [c for c in categories if c])
+    if description := plain_text(session.abstract):
+        event.add("description", description)
+    if url := session_url(session, renderer.locale, renderer.base_url):
+        event.add("url", url)
+    event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+    return event.to_ical()
+
+
+@pytest.mark.parametrize("source, zone", [("demo", None), ("demo", "UTC"), ("39c3", None), ("pyconfr2025", None),
+                                          ("juliacon2023", None)])
+def test_events_serialise_exactly_as_icalendar_writes_them(source, zone):
     conf = conference(source)  # German, French and English text, long descriptions, commas and semicolons
+    if zone:
+        conf = dataclasses.replace(conf, timezone=zone)
     for locale in conf.locales:
         renderer = IcalRenderer(conf, locale, base_url=BASE_URL, stamp=FALLBACK_STAMP)
         for entry in conf.entries:
             if not entry.session.is_break:
-                event = renderer._build_event(entry)
-                assert serialise(event) == event.to_ical()
+                assert renderer._serialise_event(entry) == reference_event(renderer, entry)
+
+
+HOSTILE_TEXT = st.lists(st.sampled_from([*"ab ;,:\\^\"'\n\r\t", "é", "€", "😀", "\\n", "\\N"]), max_size=80).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=HOSTILE_TEXT, abstract=HOSTILE_TEXT, room_name=HOSTILE_TEXT)
+def test_events_with_any_text_serialise_exactly_as_icalendar_writes_them(title, abstract, room_name):
+    conf = conference("demo")
+    entry = next(e for e in conf.entries if not e.session.is_break)
+    rooms = tuple(dataclasses.replace(r, name=Multilingual.of(room_name)) if r.id == entry.slot.room_id else r
+                  for r in conf.rooms)
+    session = dataclasses.replace(entry.session, title=Multilingual.of(title), abstract=abstract)
+    conf = dataclasses.replace(conf, rooms=rooms)
+    entry = dataclasses.replace(entry, session=session)
+    renderer = IcalRenderer(conf, "en", base_url=None, stamp=FALLBACK_STAMP)
+    assert renderer._serialise_event(entry) == reference_event(renderer, entry)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//pretalx-static//{renderer.host}//{conf.slug}//talk//{title}")
+    calendar.add("version", "2.0")
+    # NAME is TEXT (RFC 7986), escaped as such; icalendar would write it raw, as a property it does not know
+    full_name = f"{renderer._t(conf.name)}: {room_name}" if room_name else renderer._t(conf.name)
+    calendar.add("name", icalendar.vText(full_name))
+    calendar.add("x-wr-calname", icalendar.vText(full_name))
+    assert renderer.head(f"talk//{title}", room_name) == calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")

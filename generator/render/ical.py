@@ -71,18 +71,17 @@ class IcalRenderer:
 
     def calendar(self, entries: Iterable[Entry], scope: str, title: str = "") -> bytes:
         """One VCALENDAR of the given entries (breaks left out); `scope` tells feeds apart in PRODID."""
-        conf = self.conference
-        name = self._t(conf.name)
-        full_name = f"{name}: {title}" if title else name
-        cal = icalendar.Calendar()
-        cal.add("prodid", f"-//pretalx-static//{self.host}//{conf.slug}//{scope}")
-        cal.add("version", "2.0")
-        cal.add("name", full_name)
-        cal.add("x-wr-calname", full_name)
-        head = serialise(cal)
-        assert head.endswith(self.END)
         events = b"".join(self._event(entry) for entry in entries if not entry.session.is_break)
-        return head[:-len(self.END)] + self._common + self._timezone + events + self.END
+        return self.head(scope, title) + self._common + self._timezone + events + self.END
+
+    def head(self, scope: str, title: str = "") -> bytes:
+        """The opening lines of one feed, as icalendar writes a Calendar of them (VERSION and PRODID first)."""
+        name = self._t(self.conference.name)
+        full_name = _text(f"{name}: {title}" if title else name)
+        lines = ("BEGIN:VCALENDAR", "VERSION:2.0",
+                 "PRODID:" + _text(f"-//pretalx-static//{self.host}//{self.conference.slug}//{scope}"),
+                 "NAME:" + full_name, "X-WR-CALNAME:" + full_name)
+        return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
 
     def _common_properties(self) -> bytes:
         """The calendar properties every feed shares, serialised once."""
@@ -108,36 +107,58 @@ class IcalRenderer:
     def _event(self, entry: Entry) -> bytes:
         key = entry.key
         if key not in self._events:
-            self._events[key] = serialise(self._build_event(entry))
+            self._events[key] = self._serialise_event(entry)
         return self._events[key]
 
-    def _build_event(self, entry: Entry) -> icalendar.Event:
+    def _serialise_event(self, entry: Entry) -> bytes:
+        """One VEVENT, as icalendar writes an Event of these properties: its canonical ones first, then the rest
+        by name; every value encoded by icalendar's own property types. Assembling the lines here costs a tenth
+        of building an `icalendar.Event` (0.4 ms a session: seconds for a large event in every locale)."""
         conf, session, zone = self.conference, entry.session, self.conference.zone
         speakers = ", ".join(s.name for s in conf.speakers_of(session))
         title = self._t(session.title)
-        event = icalendar.Event()
-        event.add("uid", uid(conf, entry, self.host))
-        event.add("dtstamp", self.stamp)
-        event.add("last-modified", self.stamp)
-        event.add("dtstart", entry.slot.start.astimezone(zone))
-        event.add("dtend", entry.slot.end.astimezone(zone))
-        event.add("summary", f"{title} - {speakers}" if speakers else title)  # pretalx's own SUMMARY shape
-        event.add("location", self._t(conf.room(entry.slot.room_id).name))
-        categories = [self._t(x.name) for x in (conf.track(session.track_id), conf.session_type(session.type_id))
-                      if x is not None]
-        if any(categories):
-            event.add("categories", [c for c in categories if c])
+        categories = [name for name in (self._t(x.name) for x in (conf.track(session.track_id),
+                                                                   conf.session_type(session.type_id))
+                                        if x is not None) if name]
         description = plain_text(session.abstract)
-        if description:
-            event.add("description", description)
         url = session_url(session, self.locale, self.base_url)
-        if url:
-            event.add("url", url)
-        event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
-        return event
+        lines = [
+            "BEGIN:VEVENT",
+            "SUMMARY:" + _text(f"{title} - {speakers}" if speakers else title),  # pretalx's own SUMMARY shape
+            "DTSTART" + _moment(entry.slot.start.astimezone(zone)),
+            "DTEND" + _moment(entry.slot.end.astimezone(zone)),
+            "DTSTAMP" + _moment(self.stamp),
+            "UID:" + _text(uid(conf, entry, self.host)),
+            *(["CATEGORIES:" + icalendar.vCategory(categories).to_ical().decode()] if categories else []),
+            *(["DESCRIPTION:" + _text(description)] if description else []),
+            "LAST-MODIFIED" + _moment(self.stamp),
+            "LOCATION:" + _text(self._t(conf.room(entry.slot.room_id).name)),
+            "STATUS:" + ("CANCELLED" if session.is_cancelled else "CONFIRMED"),
+            *(["URL:" + icalendar.vUri(url).to_ical().decode()] if url else []),
+            "END:VEVENT",
+        ]
+        return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
 
     def _t(self, value: Multilingual) -> str:
         return choose(value, self.locale, self.conference.default_locale)
+
+
+def _text(value: str) -> str:
+    """A TEXT value, escaped by icalendar."""
+    return icalendar.vText(value).to_ical().decode()
+
+
+def _moment(moment: dt.datetime) -> str:
+    """A date-time's parameters and value, as icalendar writes them (";TZID=Europe/Berlin:20261227T103000")."""
+    # keyed by wall time and zone: aware datetimes in two zones compare equal when they are the same instant
+    return _wall_time(moment.replace(tzinfo=None), moment.tzinfo)
+
+
+@lru_cache(maxsize=4096)  # sessions share start and end times
+def _wall_time(wall: dt.datetime, zone: dt.tzinfo | None) -> str:
+    value = icalendar.vDDDTypes(wall.replace(tzinfo=zone))
+    parameters = value.params.to_ical().decode()
+    return (f";{parameters}" if parameters else "") + ":" + value.to_ical().decode()
 
 
 def serialise(component: icalendar.Component) -> bytes:
