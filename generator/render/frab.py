@@ -219,8 +219,8 @@ class FrabDocument:
 
 
 def to_json(document: dict[str, Any]) -> bytes:
-    """The document as c3voc `schedule.json`."""
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """The document as c3voc `schedule.json`, compact as pretalx writes it (and as json's fast encoder does)."""
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def to_xml(document: dict[str, Any]) -> bytes:

@@ -28,7 +28,8 @@ class JsonFeed:
 
     def render(self) -> bytes:
         """The feed as UTF-8 JSON, keys in a fixed order, lists in timetable / event order."""
-        return (json.dumps(self.document(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        # compact, as pretalx's own exports: json's C encoder writes no indentation, and these are for machines
+        return (json.dumps(self.document(), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
     def document(self) -> dict[str, Any]:
         """The feed as a JSON-ready dict."""
