@@ -35,6 +35,14 @@ def feed_stamp(conference: Conference, environ: Mapping[str, str] = os.environ) 
 def locale_feeds(conference: Conference, locale: str, base_url: str | None,
                  environ: Mapping[str, str] = os.environ) -> Iterator[tuple[str, bytes, str]]:
     """(path, bytes, owner) for every feed of `locale`; owners name the object, for collision messages."""
+    yield from ical_feeds(conference, locale, base_url, environ)
+    yield from frab_feeds(conference, locale, base_url)
+    yield json_feed(conference, locale, base_url)
+
+
+def ical_feeds(conference: Conference, locale: str, base_url: str | None,
+               environ: Mapping[str, str] = os.environ) -> Iterator[tuple[str, bytes, str]]:
+    """The iCal feeds of `locale`: whole event, each day, room, track, session and speaker (one VEVENT each, shared)."""
     conf = conference
     ical = IcalRenderer(conf, locale, base_url=base_url, stamp=feed_stamp(conf, environ))
 
@@ -61,7 +69,14 @@ def locale_feeds(conference: Conference, locale: str, base_url: str | None,
         yield (urls.ical(urls.speaker(locale, speaker.code)),
                ical.calendar(entries, f"speaker//{speaker.code}", speaker.name), f"iCal of speaker {speaker.code}")
 
-    frab = FrabDocument(conf, locale, base_url=base_url).document()
+
+def frab_feeds(conference: Conference, locale: str, base_url: str | None) -> Iterator[tuple[str, bytes, str]]:
+    """The frab/c3voc schedule of `locale`, as XML and as JSON."""
+    frab = FrabDocument(conference, locale, base_url=base_url).document()
     yield urls.frab_xml(locale), to_xml(frab), "frab XML"
     yield urls.frab_json(locale), to_json(frab), "frab JSON"
-    yield urls.json_feed(locale), JsonFeed(conf, locale, base_url=base_url).render(), "JSON feed"
+
+
+def json_feed(conference: Conference, locale: str, base_url: str | None) -> tuple[str, bytes, str]:
+    """Our own JSON feed of `locale` (schemas/schedule.schema.json)."""
+    return urls.json_feed(locale), JsonFeed(conference, locale, base_url=base_url).render(), "JSON feed"

@@ -13,21 +13,27 @@ log = logging.getLogger(__name__)
 File = tuple[str, bytes, str]  # path, bytes, owner
 Task = Callable[[], list[File]]
 
-MIN_TASKS = 300  # below this, starting processes costs more than it saves (measured on the demo and 39C3)
-CHUNK = 100  # tasks per message: small enough to keep the transfer buffers small, large enough to amortise them
+MIN_WEIGHT = 300  # below this many pages' work, starting processes costs more than it saves (demo and 39C3)
+CHUNK = 100  # pages' work per message: small enough to keep the transfer buffers small, large enough to amortise them
 
 _inherited: Sequence[Task] = ()  # set in each worker only, from the parent's memory (fork: nothing is pickled)
 
 
-def run_in_order(tasks: Sequence[Task], workers: int | None = None) -> Iterator[File]:
-    """Every file the tasks produce, in task order; spread over `workers` forked processes when that pays."""
+def run_in_order(tasks: Sequence[Task], weights: Sequence[int] | None = None,
+                 workers: int | None = None) -> Iterator[File]:
+    """Every file the tasks produce, in task order; spread over `workers` forked processes when that pays.
+
+    `weights` estimate each task's cost in pages (1 each by default). Tasks travel to the workers in runs of
+    about CHUNK pages' work, a heavier task alone; so heavy tasks put first keep both cores busy to the end.
+    """
+    weights = weights if weights is not None else [1] * len(tasks)
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if workers < 2 or len(tasks) < MIN_TASKS or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or sum(weights) < MIN_WEIGHT or "fork" not in multiprocessing.get_all_start_methods():
         for task in tasks:
             yield from task()
         return
-    chunks = [(start, min(start + CHUNK, len(tasks))) for start in range(0, len(tasks), CHUNK)]
+    chunks = _chunks(weights)
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_adopt, initargs=(tasks,)) as pool:
         for (start, stop), files in zip(chunks, pool.imap(_run_chunk, chunks)):
@@ -36,6 +42,20 @@ def run_in_order(tasks: Sequence[Task], workers: int | None = None) -> Iterator[
                     yield from task()
                 continue
             yield from files
+
+
+def _chunks(weights: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of tasks, (start, stop), each weighing at most CHUNK unless it is one task."""
+    chunks: list[tuple[int, int]] = []
+    start, total = 0, 0
+    for index, weight in enumerate(weights):
+        if index > start and total + weight > CHUNK:
+            chunks.append((start, index))
+            start, total = index, 0
+        total += weight
+    if start < len(weights):
+        chunks.append((start, len(weights)))
+    return chunks
 
 
 def _adopt(tasks: Sequence[Task]) -> None:

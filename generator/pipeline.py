@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -16,7 +18,7 @@ from . import media, offline, parallel, sources, urls
 from .buildkey import build_key, recalled, remember
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
 from .errors import UsageError
-from .feeds import locale_feeds
+from .feeds import frab_feeds, ical_feeds, json_feed
 from .i18n import locale_code
 from .model import Conference
 from .normalise import normalise
@@ -124,11 +126,19 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     html = HtmlRenderer(conference, env, base_url=settings.base_url, locales=locales)
     for path, content, owner in html.root_pages():
         plan.add(path, content, owner)
-    tasks: list[parallel.Task] = []
-    for locale in locales:  # the big single tasks first, so that the cores finish together
-        tasks.append(functools.partial(_feeds, conference, locale, settings.base_url))
-    tasks.extend(functools.partial(_page, html, job) for locale in locales for job in html.page_jobs(locale))
-    for path, content, owner in parallel.run_in_order(tasks):
+    work: list[tuple[int, parallel.Task]] = []  # (weight in session pages, task)
+    slots = len(conference.entries)  # a feed's cost per slot, in session pages, measured on a 10,000-slot event
+    for locale in locales:
+        work += [(slots * 2 // 5, functools.partial(_files, ical_feeds, conference, locale, settings.base_url)),
+                 (slots * 3 // 5, functools.partial(_files, frab_feeds, conference, locale, settings.base_url)),
+                 (slots // 5, functools.partial(_one_file, json_feed, conference, locale, settings.base_url)),
+                 (slots // 10, functools.partial(_search_index, conference, locale, settings.base_url))]
+    # a page in every locale before the next page (a session's text is rendered once, then taken from the
+    # worker's cache for the other locales); all by weight, heaviest first, so the cores finish together
+    for jobs in itertools.zip_longest(*(html.page_jobs(locale) for locale in locales)):
+        work += [(job.weight, functools.partial(_page, html, job)) for job in jobs if job is not None]
+    work.sort(key=lambda item: -item[0])
+    for path, content, owner in parallel.run_in_order([task for _, task in work], [weight for weight, _ in work]):
         plan.add(path, content, owner)
     for name, content in static_files([*settings.static_dirs, DEFAULT_STATIC]):
         if name not in offline.SOURCES:  # the service worker ships only with --offline, filled in
@@ -136,10 +146,19 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     return plan
 
 
-def _feeds(conference: Conference, locale: str, base_url: str | None) -> list[parallel.File]:
-    """One locale's search index and feeds (a rendering task)."""
-    return [(urls.search_index(locale), search_index(conference, locale, base_url), f"search index {locale}"),
-            *locale_feeds(conference, locale, base_url)]
+def _files(feeds: Callable[..., Iterable[parallel.File]], *args: Any) -> list[parallel.File]:
+    """Every file of one group of feeds (a rendering task)."""
+    return list(feeds(*args))
+
+
+def _one_file(feed: Callable[..., parallel.File], *args: Any) -> list[parallel.File]:
+    """One feed file (a rendering task)."""
+    return [feed(*args)]
+
+
+def _search_index(conference: Conference, locale: str, base_url: str | None) -> list[parallel.File]:
+    """One locale's search index (a rendering task)."""
+    return [(urls.search_index(locale), search_index(conference, locale, base_url), f"search index {locale}")]
 
 
 def _page(html: HtmlRenderer, job: PageJob) -> list[parallel.File]:

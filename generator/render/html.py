@@ -172,11 +172,15 @@ class PageJob:
     locale: str
     owner: str
     context: dict[str, Any]
+    weight: int = 1  # what rendering it costs, roughly, in session pages: for sharing the work out evenly
 
     @classmethod
-    def of(cls, template: str, path: str, locale: str, owner: str, **context: Any) -> PageJob:
-        """A job, with the context as keyword arguments."""
-        return cls(template, path, locale, owner, context)
+    def of(cls, template: str, path: str, locale: str, owner: str, *, listing: int = 0, **context: Any) -> PageJob:
+        """A job, with the context as keyword arguments; `listing` counts the slots or people a list page shows."""
+        return cls(template, path, locale, owner, context, 1 + listing // LISTED_PER_PAGE)
+
+
+LISTED_PER_PAGE = 10  # a list page renders about this many slots (shared fragments) in the time of a session page
 
 
 class HtmlRenderer:
@@ -197,29 +201,33 @@ class HtmlRenderer:
     def page_jobs(self, locale: str) -> Iterator[PageJob]:
         """Every page of `locale`, not yet rendered: cheap to list, so rendering can be shared out among cores."""
         conf = self.conference
-        yield PageJob.of("overview.html", urls.home(locale), locale, "overview")
+        yield PageJob.of("overview.html", urls.home(locale), locale, "overview",
+                         listing=len(conf.days) + len(conf.rooms) + len(conf.tracks))
         for index, day in enumerate(conf.days):
             entries = conf.entries_on(day)
-            yield PageJob.of("day.html", urls.day(locale, day.date), locale, f"day {day.date}",
+            yield PageJob.of("day.html", urls.day(locale, day.date), locale, f"day {day.date}", listing=len(entries),
                              day=day, entries=entries, grid=day_grid(entries, conf.rooms),
                              before=conf.days[index - 1] if index else None,
                              after=conf.days[index + 1] if index + 1 < len(conf.days) else None)
         for room in conf.rooms:
-            yield PageJob.of("room.html", urls.room(locale, room.slug), locale, f"room {room.id}",
-                             room=room, entries=conf.entries_in_room(room))
+            entries = conf.entries_in_room(room)
+            yield PageJob.of("room.html", urls.room(locale, room.slug), locale, f"room {room.id}", listing=len(entries),
+                             room=room, entries=entries)
         for track in conf.tracks:
+            entries = conf.entries_in_track(track)
             yield PageJob.of("track.html", urls.track(locale, track.slug), locale, f"track {track.id}",
-                             track=track, entries=conf.entries_in_track(track))
+                             listing=len(entries), track=track, entries=entries)
         for session in conf.talks:
             yield PageJob.of("talk.html", urls.talk(locale, session.code), locale, f"session {session.code}",
                              session=session, entries=conf.entries_of(session))
         for speaker in conf.speakers:
             yield PageJob.of("speaker.html", urls.speaker(locale, speaker.code), locale,
                              f"speaker {speaker.code}", speaker=speaker, sessions=conf.sessions_of(speaker))
-        yield PageJob.of("talks.html", urls.talks(locale), locale, "session list", sessions=conf.talks,
+        yield PageJob.of("talks.html", urls.talks(locale), locale, "session list", listing=len(conf.entries),
+                         sessions=conf.talks,
                          by_day=[(day, [e for e in conf.entries_on(day) if not e.session.is_break])
                                  for day in conf.days])
-        yield PageJob.of("speakers.html", urls.speakers(locale), locale, "speaker list")
+        yield PageJob.of("speakers.html", urls.speakers(locale), locale, "speaker list", listing=len(conf.speakers))
 
     def render(self, job: PageJob) -> tuple[str, bytes, str]:
         """(path, bytes, owner) of one page."""
