@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -19,6 +21,7 @@ MANIFEST = ".pretalx-static-manifest.json"
 TEMP_SUFFIX = ".pretalx-static.tmp"  # `.{name}.{pid}{TEMP_SUFFIX}`: only this tool makes such names
 
 Advance = Callable[[int], None]
+WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 @dataclass
@@ -110,28 +113,33 @@ def write(plan: Plan, out: Path, advance: Advance | None = None) -> WriteReport:
     except OSError as exc:
         raise OutputError(f"cannot create the output directory {out}: {exc.strerror}") from None
     root = out.resolve()
-    existing = _scan(out)
+    existing, folders = _scan_with_folders(out)
     for stale in sorted(p for p in existing if _is_temporary(p)):
         _unlink(out / stale)  # left by a build that was killed mid-write
     previous_manifest = _read_manifest_document(out)
     previous = _manifest_paths(previous_manifest)
     changed = [path for path in sorted(plan.files) if not _same_bytes(out / path, plan.files[path], path in existing)]
     obsolete = sorted(path for path in previous - plan.files.keys() if path in existing)
-    for path in changed:  # refuse before the first write, not halfway through
-        target = out / path
-        if not target.resolve().is_relative_to(root):
-            raise OutputError(f"refusing to write {path}: it resolves outside {out}")
-        if target.is_dir():
+    # refuse before the first write, not halfway through; checked once per folder (a file is replaced, never
+    # followed, so only a folder, a symlink among them, could lead outside)
+    targets = sorted({posixpath.dirname(path) for path in changed})
+    for folder in targets:
+        if not Path(os.path.realpath(out / folder)).is_relative_to(root):
+            raise OutputError(f"refusing to write into {folder}/: it resolves outside {out}")
+    for path in changed:
+        if path in folders:
             raise OutputError(f"cannot write {path}: a folder of that name is in the way",
-                              hint=f"move or delete {target}")
+                              hint=f"move or delete {out / path}")
     digests = {path: hashlib.sha256(content).hexdigest() for path, content in plan.files.items()}
     final_manifest = _manifest_bytes(digests)
     if changed or obsolete or previous != plan.files.keys():  # first list every file this build may leave
-        _atomic_write(out / MANIFEST, _manifest_bytes({p: "" for p in previous | plan.files.keys()}))
-    for directory in sorted({(out / path).parent for path in changed}):  # once per folder, not per file
-        _make_folder(directory)
+        _atomic_write(str(out / MANIFEST), _manifest_bytes({p: "" for p in previous | plan.files.keys()}))
+    base = str(out)
+    for folder in targets:  # once per folder, not per file
+        if folder and folder not in folders:
+            _make_folder(Path(base, folder))
     for path in changed:
-        _atomic_write(out / path, plan.files[path])
+        _atomic_write(os.path.join(base, path), plan.files[path])
         if advance:
             advance(1)
     for path in obsolete:
@@ -140,7 +148,7 @@ def write(plan: Plan, out: Path, advance: Advance | None = None) -> WriteReport:
             _unlink(target)
             _remove_empty_parents(target.parent, root)
     if _read_bytes(out / MANIFEST) != final_manifest:
-        _atomic_write(out / MANIFEST, final_manifest)
+        _atomic_write(str(out / MANIFEST), final_manifest)
     foreign = tuple(sorted(p for p in existing if p not in plan.files and p not in previous
                            and p != MANIFEST and not _is_temporary(p)))
     _log_foreign(foreign)
@@ -150,13 +158,20 @@ def write(plan: Plan, out: Path, advance: Advance | None = None) -> WriteReport:
 
 def _scan(out: Path) -> set[str]:
     """Every file under `out` (relative POSIX paths), skipping version-control folders."""
-    found: set[str] = set()
-    for directory, subdirs, files in os.walk(out):
+    return _scan_with_folders(out)[0]
+
+
+def _scan_with_folders(out: Path) -> tuple[set[str], set[str]]:
+    """Every file and every folder under `out` (relative POSIX paths), skipping version-control folders."""
+    files: set[str] = set()
+    folders: set[str] = set()
+    for directory, subdirs, names in os.walk(out):
         subdirs[:] = sorted(d for d in subdirs if d not in {".git", ".hg", ".svn"})
         relative = Path(directory).relative_to(out).as_posix()
         prefix = "" if relative == "." else relative + "/"
-        found.update(prefix + name for name in files)
-    return found
+        files.update(prefix + name for name in names)
+        folders.update(prefix + name for name in subdirs)
+    return files, folders
 
 
 def _is_temporary(path: str) -> bool:
@@ -175,18 +190,24 @@ def _same_bytes(target: Path, content: bytes, exists: bool) -> bool:
         return False
 
 
-def _atomic_write(target: Path, content: bytes) -> None:
-    temporary = target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
+def _atomic_write(target: str, content: bytes) -> None:
+    """Write `content` to a temporary file beside `target`, then rename it over `target` (atomic on POSIX)."""
+    folder, name = os.path.split(target)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}{TEMP_SUFFIX}")
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(content)
+        handle = os.open(temporary, WRITE_FLAGS, 0o666)  # never through a symlink someone put in its place
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(handle, view):]
+        finally:
+            os.close(handle)
         os.replace(temporary, target)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}",
                           hint="check permissions and free space; files already replaced are complete") from None
-    finally:
-        if temporary.exists():
-            temporary.unlink()
 
 
 def _make_folder(directory: Path) -> None:

@@ -12,7 +12,7 @@ from generator import urls
 from generator.cli import main
 from generator.errors import OutputError
 from generator.normalise.checks import identifier, is_safe_segment, safe_code
-from generator.writer import Plan, check_path
+from generator.writer import Plan, check_path, write
 from support import handmade
 from support.site import pages, tree
 
@@ -74,6 +74,42 @@ def test_safe_codes_are_kept_and_derived_ones_are_stable():
 def test_the_writer_refuses_paths_that_could_escape(path):
     with pytest.raises(OutputError, match="refusing output path"):
         check_path(path)
+
+
+def planned(files: dict[str, str]) -> Plan:
+    """A plan of these files: path → text."""
+    plan = Plan()
+    for path, text in files.items():
+        plan.add(path, text.encode())
+    return plan
+
+
+def test_a_folder_that_is_a_symlink_out_of_the_site_is_refused_before_anything_is_written(tmp_path):
+    outside, out = tmp_path / "outside", tmp_path / "site"
+    outside.mkdir()
+    out.mkdir()
+    (out / "en").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(OutputError, match="resolves outside"):
+        write(planned({"index.html": "root", "en/talk/A/index.html": "page"}), out)
+    assert every_file_under(outside) == set() and sorted(p.name for p in out.iterdir()) == ["en"]
+
+
+def test_a_file_that_is_a_symlink_out_of_the_site_is_replaced_not_written_through(tmp_path):
+    outside, out = tmp_path / "secret.txt", tmp_path / "site"
+    outside.write_text("keep me")
+    out.mkdir()
+    (out / "index.html").symlink_to(outside)
+    write(planned({"index.html": "page"}), out)
+    assert outside.read_text() == "keep me"
+    assert not (out / "index.html").is_symlink() and (out / "index.html").read_text() == "page"
+
+
+def test_a_folder_where_a_file_goes_is_refused_before_anything_is_written(tmp_path):
+    out = tmp_path / "site"
+    (out / "en" / "index.html").mkdir(parents=True)
+    with pytest.raises(OutputError, match="a folder of that name is in the way"):
+        write(planned({"a.html": "a", "en/index.html": "page"}), out)
+    assert every_file_under(out) == set()
 
 
 def test_two_outputs_for_one_path_name_both_owners():
