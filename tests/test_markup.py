@@ -15,13 +15,16 @@ from generator.render import markup
 from generator.render.markup import PLAIN, plain_blocks, plain_text, render_markdown
 
 # letters of several scripts, digits, spaces and the punctuation the fast path accepts, plus characters it must refuse
-PLAIN_CHARACTERS = list("aZéßжλ中 09.,;:?!'\"()/-\n")
+PLAIN_CHARACTERS = list("aZéßжλ中 09.,;:?!'\"()/‘’‚“”„–—…«»‹›€£$%@°·§-\n")
 PLAIN_LINES = st.text(st.sampled_from(PLAIN_CHARACTERS[:-1]), max_size=30).map(str.strip).filter(
     lambda line: line == "" or line[0].isalpha())
 # paragraphs, "- " list items and blank lines in any order: lists touching paragraphs or each other included
-BLOCKY_TEXT = st.lists(st.one_of(PLAIN_LINES, PLAIN_LINES.map(lambda line: f"- {line}".rstrip()), st.just("")),
-                       max_size=10).map("\n".join)
-ALPHABET = st.sampled_from(PLAIN_CHARACTERS + list("*_`[]<>&#\\|~=+\t\r >"))
+# with Unix, Windows or old Mac line ends: Markdown reads all three as one
+BLOCKY_TEXT = st.tuples(
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.lists(st.one_of(PLAIN_LINES, PLAIN_LINES.map(lambda line: f"- {line}".rstrip()), st.just("")), max_size=10),
+).map(lambda ends_lines: ends_lines[0].join(ends_lines[1]))
+ALPHABET = st.sampled_from(PLAIN_CHARACTERS + list("*_`[]<>&#\\|~=+\t\r >\u00a0"))
 
 
 def parsed(text: str, extensions: tuple[str, ...]) -> str:

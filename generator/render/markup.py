@@ -22,8 +22,9 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # Text Markdown would only wrap in paragraphs and simple lists: lines empty, or starting with a letter (no heading,
 # quote, code or list marker), or "- " and such a line (a list item); ending without a space (two make a line
 # break); holding only letters, digits, spaces and punctuation without a Markdown meaning (no * _ ` [ ] < > & # | ~
-# = + nor a backslash)
-_WORDS = r"[^\W\d_](?:[^\W_]|[ .,;:?!'\"()/-])*(?<! )"
+# = + nor a backslash), typographic quotes, dashes and a few symbols included
+_PUNCTUATION = " .,;:?!'\"()/\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u00ab\u00bb\u2039\u203a\u20ac\u00a3$%@\u00b0\u00b7\u00a7-"
+_WORDS = rf"[^\W\d_](?:[^\W_]|[{_PUNCTUATION}])*(?<! )"
 _LINE = rf"(?:(?:- )?{_WORDS})?"
 PLAIN = re.compile(rf"{_LINE}(?:\n{_LINE})*")
 _BLOCK_TAGS = re.compile(r"</?(?:p|ul|li)>")
@@ -73,6 +74,7 @@ def _to_html(text: str, extensions: tuple[str, ...] = ("sane_lists",)) -> str:
 
 def _plain_html(text: str) -> str | None:
     """The HTML of text that is plain paragraphs and lists (most speaker text), without the parser; else None."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends as Markdown reads them
     return plain_blocks(text) if PLAIN.fullmatch(text) else None
 
 
