@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -35,13 +36,19 @@ def run_in_order(tasks: Sequence[Task], weights: Sequence[int] | None = None,
         return
     chunks = _chunks(weights)
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_adopt, initargs=(tasks,)) as pool:
-        for (start, stop), files in zip(chunks, pool.imap(_run_chunk, chunks)):
-            if files is None:  # a task failed in a worker: run it here, so the real error surfaces as it would serially
-                for task in tasks[start:stop]:
-                    yield from task()
-                continue
-            yield from files
+    # objects that exist now are never collected in the workers: their garbage collector would otherwise touch
+    # (and so copy) every page the parent's data sits on
+    gc.freeze()
+    try:
+        with context.Pool(workers, initializer=_adopt, initargs=(tasks,)) as pool:
+            for (start, stop), files in zip(chunks, pool.imap(_run_chunk, chunks)):
+                if files is None:  # a task failed in a worker: run it here, so the real error surfaces as serially
+                    for task in tasks[start:stop]:
+                        yield from task()
+                    continue
+                yield from files
+    finally:
+        gc.unfreeze()
 
 
 def _chunks(weights: Sequence[int]) -> list[tuple[int, int]]:
