@@ -15,7 +15,6 @@ import argparse
 import gzip
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,13 +44,39 @@ print(json.dumps({"sessions": len(report.conference.talks), "files": report.file
 
 
 def measure(source: str, out: Path, cache: Path) -> dict:
-    """One build of `source` into `out`, in a subprocess."""
-    os.sync()  # flush the previous build's files first, so its disk writeback is not charged to this one
+    """One build of `source` into `out`, in a subprocess, started on a settled disk."""
+    settle_disk()
     result = subprocess.run([sys.executable, "-c", CHILD, source, str(out), str(cache)], cwd=ROOT,
                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if result.returncode != 0:
         raise SystemExit(f"build of {source} failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def settle_disk(quiet_for: float = 1.0, timeout: float = 60.0) -> None:
+    """Flush written files, then wait until no disk has written anything for `quiet_for` seconds.
+
+    So one build's writeback (and the discards after a big deletion, which stall this machine's virtual disk
+    for seconds) is not charged to the next build's write phase.
+    """
+    os.sync()
+    deadline = time.monotonic() + timeout
+    last, quiet_since = disk_activity(), time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - quiet_since < quiet_for:
+        time.sleep(0.2)
+        now = disk_activity()
+        if now != last:
+            last, quiet_since = now, time.monotonic()
+
+
+def disk_activity() -> tuple[int, ...]:
+    """Per disk: requests in flight and sectors written, from /proc/diskstats (empty where there is none)."""
+    try:
+        lines = Path("/proc/diskstats").read_text().splitlines()
+    except OSError:
+        return ()
+    fields = [line.split() for line in lines]
+    return tuple(int(f[i]) for f in fields if len(f) > 11 and not f[2].startswith(("loop", "ram")) for i in (9, 11))
 
 
 def sources(work: Path, only: set[str]) -> list[tuple[str, str]]:
@@ -120,12 +145,13 @@ def main() -> None:
                 rows.append((f"{name} ({run})", numbers))
                 if name.startswith("lab") and run == "1st":
                     ours = numbers
-            shutil.rmtree(out)
-    print("| source | sessions | fetch s | render s | files written | files unchanged | peak RSS |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+        # outputs are deleted only now, with the scratch folder: a big deletion stalls the disk for a while
+    print("| source | sessions | fetch s | render s | write s | total s | files written | files unchanged "
+          "| peak RSS |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, n in rows:
-        print(f"| {name} | {n['sessions']:,} | {n['fetch']:.2f} | {n['render']:.2f} | {n['written']:,} "
-              f"| {n['unchanged']:,} | {n['rss_mb']:.0f} MB |")
+        print(f"| {name} | {n['sessions']:,} | {n['fetch']:.2f} | {n['render']:.2f} | {n['write']:.2f} "
+              f"| {n['wall']:.2f} | {n['written']:,} | {n['unchanged']:,} | {n['rss_mb']:.0f} MB |")
     print(f"\nload average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     if args.with_pretalx:
         PRETALX_RESULT.write_text(json.dumps(pretalx_export("bigcon"), indent=1) + "\n", encoding="utf-8")
