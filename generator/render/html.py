@@ -113,11 +113,11 @@ class PageContext:
     """What every template can call for one locale: localised strings, links relative to the page, times."""
 
     def __init__(self, conference: Conference, locale: str, base_url: str | None,
-                 slot: Callable[[Entry], SlotView] | None = None) -> None:
+                 slot: Callable[[Entry], SlotView]) -> None:
         self.conference = conference
         self.locale = locale
         self.base_url = base_url
-        self.slot = slot or SlotViews(conference, locale)  # what a timetable slot shows: `fmt.slot(entry).title`
+        self.slot = slot  # what a timetable slot shows, shared by the locale's pages: `fmt.slot(entry).title`
 
     def t(self, value: Multilingual | str | None) -> str:
         """The string of a multilingual value for this locale."""
