@@ -122,19 +122,28 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             do_not_record=bool(sub.get("do_not_record")),
             image_url=checks.public_url(sub.get("image"), base),
             resources=resources(sub.get("resources"), base),
-            source_url=talk_url(base, code)))
+            languages=tuple(filter(None, [locale_code(sub.get("content_locale"))])),
+            source_url=talk_url(base, code), feedback_url=feedback_url(talk_url(base, code))))
     return parts
 
 
 def resources(items: Any, base: str | None) -> tuple[Resource, ...]:
-    """Public resources with an http(s) URL."""
+    """Public resources with an http(s) URL: a `link` is a link, an uploaded `resource` file an attachment
+    (as pretalx's own frab export splits them: schedule/interfaces/exporters.py)."""
     found = []
     for item in items if isinstance(items, list) else ():
         if isinstance(item, dict):
-            url = checks.public_url(item.get("resource") or item.get("link") or item.get("url"), base)
+            link = checks.public_url(item.get("link") or item.get("url"), base)
+            url = link or checks.public_url(item.get("resource"), base)
             if url:
-                found.append(Resource(url, clean_line(item.get("description"))))
+                found.append(Resource(url, clean_line(item.get("description")), "link" if link else "attachment"))
     return tuple(found)
+
+
+def feedback_url(talk_page: str | None) -> str | None:
+    """pretalx's feedback page of a session, `{talk page}feedback/` (submission.urls.feedback), which its own
+    frab export carries for every session (schedule/interfaces/exporters.py)."""
+    return f"{talk_page}feedback/" if talk_page else None
 
 
 def public_event_url(api_base: str, slug: Any) -> str | None:
