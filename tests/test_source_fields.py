@@ -271,3 +271,15 @@ def test_other_links_keep_their_targets_in_the_description(tmp_path, abstract, d
 
     (vevent,) = icalendar.Calendar.from_ical((site / "en/schedule.ics").read_bytes()).walk("VEVENT")
     assert str(vevent["DESCRIPTION"]) == description
+
+
+def test_every_juliacon_resource_reaches_the_frab_feed_as_a_link_to_its_own_host():
+    talks = json.loads(gzip.decompress((FIXTURES / "juliacon2023-api/talks.json.gz").read_bytes()))
+    wanted = {(t["code"], r["resource"]) for t in (talks["results"] if isinstance(talks, dict) else talks)
+              if t["slot"] for r in t["resources"]}
+
+    ours = our_frab_events("juliacon2023").values()
+
+    assert len(wanted) > 10  # the legacy API names links and files alike `resource`: these are on other hosts
+    assert {(e["code"], link["url"]) for e in ours for link in e["links"]} >= wanted
+    assert not any(e["attachments"] for e in ours)

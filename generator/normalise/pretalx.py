@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..errors import SourceError
 from ..i18n import locale_code
@@ -152,14 +152,18 @@ def slot_is_public(item: dict[str, Any]) -> bool:
 
 def resources(items: Any, base: str | None) -> tuple[Resource, ...]:
     """Public resources with an http(s) URL: a `link` is a link, an uploaded `resource` file an attachment
-    (as pretalx's own frab export splits them: schedule/interfaces/exporters.py)."""
+    (as pretalx's own frab export splits them: schedule/interfaces/exporters.py). The legacy API gives both as
+    `resource`; there a URL on the event's own host is an uploaded file, any other a link."""
     found = []
+    host = urlsplit(base).netloc if base else None
     for item in items if isinstance(items, list) else ():
         if isinstance(item, dict):
             link = checks.public_url(item.get("link") or item.get("url"), base)
-            url = link or checks.public_url(item.get("resource"), base)
+            upload = None if link else checks.public_url(item.get("resource"), base)
+            url = link or upload
             if url:
-                found.append(Resource(url, clean_line(item.get("description")), "link" if link else "attachment"))
+                uploaded = upload is not None and (host is None or urlsplit(upload).netloc == host)
+                found.append(Resource(url, clean_line(item.get("description")), "attachment" if uploaded else "link"))
     return tuple(found)
 
 
