@@ -3,7 +3,7 @@ a rejected and an accepted-but-unconfirmed submission, release its schedule, and
 
     python lab_token_event.py SLUG   (with the lab's PRETALX_CONFIG_FILE, PYTHONPATH and DJANGO_SETTINGS_MODULE)
 
-Idempotent: an existing event is left as it is; a new read-only token is made each run. It never touches other
+Idempotent: an existing event and its read-only token are reused. It never touches other
 events (democon and bigcon are read by other tests). Prints one JSON line: {"event": SLUG, "token": ...}.
 """
 
@@ -70,7 +70,9 @@ if not exists:
 with scopes_disabled():
     event = Event.objects.get(slug=SLUG)
     admin = User.objects.filter(is_administrator=True).order_by("pk").first()
-    token = UserApiToken.objects.create(name=f"{SLUG} read-only", user=admin, all_events=False,
-                                        endpoints={endpoint: list(READ_PERMISSIONS) for endpoint in ENDPOINTS})
-    token.limit_events.add(event)
+    token = UserApiToken.objects.active().filter(name=f"{SLUG} read-only", user=admin).first()
+    if token is None:
+        token = UserApiToken.objects.create(name=f"{SLUG} read-only", user=admin, all_events=False,
+                                            endpoints={endpoint: list(READ_PERMISSIONS) for endpoint in ENDPOINTS})
+        token.limit_events.add(event)
 print(json.dumps({"event": SLUG, "token": token.token}))
