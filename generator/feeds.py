@@ -13,13 +13,16 @@ from .model import Conference, Multilingual
 from .render.frab import FrabDocument, to_json, to_xml
 from .render.ical import IcalRenderer
 from .render.jsonfeed import JsonFeed
+from .revisions import Revision
 
-# the stamp when the data has no release time and SOURCE_DATE_EPOCH is unset: fixed, never the clock
+# the stamp of an event with no dates, no sessions, no release time and no SOURCE_DATE_EPOCH: fixed, never the clock
 FALLBACK_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def feed_stamp(conference: Conference, environ: Mapping[str, str] = os.environ) -> dt.datetime:
-    """DTSTAMP/LAST-MODIFIED of every VEVENT: the schedule's release, else SOURCE_DATE_EPOCH, else a fixed date."""
+    """The stamp of this build's revisions (DTSTAMP/LAST-MODIFIED of what changed, see revisions.py): the
+    schedule's release, else SOURCE_DATE_EPOCH, else the event's first day at 00:00 UTC (frab and the legacy
+    API carry no release time; a date of the data, never the clock), else a fixed date."""
     if conference.released is not None:
         return conference.released
     epoch = environ.get("SOURCE_DATE_EPOCH")
@@ -29,22 +32,29 @@ def feed_stamp(conference: Conference, environ: Mapping[str, str] = os.environ) 
         except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp",
                              hint="set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct)") from None
+    first_day = conference.start_date or (conference.days[0].date if conference.days else None)
+    if first_day is not None:
+        return dt.datetime.combine(first_day, dt.time(), tzinfo=dt.timezone.utc)
     return FALLBACK_STAMP
 
 
 def locale_feeds(conference: Conference, locale: str, base_url: str | None,
-                 environ: Mapping[str, str] = os.environ) -> Iterator[tuple[str, bytes, str]]:
+                 environ: Mapping[str, str] = os.environ,
+                 revisions: Mapping[str, Revision] | None = None) -> Iterator[tuple[str, bytes, str]]:
     """(path, bytes, owner) for every feed of `locale`; owners name the object, for collision messages."""
-    yield from ical_feeds(conference, locale, base_url, environ)
+    yield from ical_feeds(conference, locale, base_url, environ, revisions)
     yield from frab_feeds(conference, locale, base_url)
     yield json_feed(conference, locale, base_url)
 
 
 def ical_feeds(conference: Conference, locale: str, base_url: str | None,
-               environ: Mapping[str, str] = os.environ) -> Iterator[tuple[str, bytes, str]]:
-    """The iCal feeds of `locale`: whole event, each day, room, track, session and speaker (one VEVENT each, shared)."""
+               environ: Mapping[str, str] = os.environ,
+               revisions: Mapping[str, Revision] | None = None) -> Iterator[tuple[str, bytes, str]]:
+    """The iCal feeds of `locale`: whole event, each day, room, track, session and speaker (one VEVENT each, shared).
+
+    `revisions` (revisions.revise) give each VEVENT its SEQUENCE and stamps; without them, a first build's."""
     conf = conference
-    ical = IcalRenderer(conf, locale, base_url=base_url, stamp=feed_stamp(conf, environ))
+    ical = IcalRenderer(conf, locale, base_url=base_url, stamp=feed_stamp(conf, environ), revisions=revisions)
 
     def t(value: Multilingual) -> str:
         return choose(value, locale, conf.default_locale)

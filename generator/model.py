@@ -74,10 +74,16 @@ class SessionType:
 
 @dataclass(frozen=True)
 class Resource:
-    """A public link or file attached to a session."""
+    """A public link or file attached to a session.
+
+    `kind` is "link" (a page elsewhere) or "attachment" (a file the source hosts), as frab tells `links` from
+    `attachments`; `type` is frab's reference type ("slides", "related"...) when the source gives one.
+    """
 
     url: str
     description: str = ""
+    kind: str = "link"
+    type: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ class Slot:
     room_id: str
     guid: str | None = None  # frab's per-occurrence guid, kept for round trips
     source_id: str | None = None  # frab's numeric event id, kept for round trips
+    url: str | None = None  # this occurrence's own page at the source (frab lists each with its URL)
 
     @property
     def duration_minutes(self) -> int:
@@ -126,6 +133,19 @@ class Session:
     resources: tuple[Resource, ...] = ()
     subtitle: str = ""
     source_url: str | None = None
+    languages: tuple[str, ...] = ()  # every language the session is held in ("de, en" in frab), valid codes
+    recording_license: str = ""  # as the source writes it ("CC BY 4.0")
+    feedback_url: str | None = None
+
+    @property
+    def links(self) -> tuple[Resource, ...]:
+        """Resources that are links to pages elsewhere."""
+        return tuple(r for r in self.resources if r.kind != "attachment")
+
+    @property
+    def attachments(self) -> tuple[Resource, ...]:
+        """Resources that are files the source hosts."""
+        return tuple(r for r in self.resources if r.kind == "attachment")
 
     @property
     def is_cancelled(self) -> bool:

@@ -7,18 +7,18 @@ import functools
 import itertools
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from . import media, offline, parallel, sources, urls
+from . import media, offline, parallel, revisions, sources, urls
 from .buildkey import build_key, recalled, remember
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
 from .errors import UsageError
-from .feeds import frab_feeds, ical_feeds, json_feed
+from .feeds import feed_stamp, frab_feeds, ical_feeds, json_feed
 from .i18n import locale_code
 from .model import Conference
 from .normalise import normalise
@@ -78,9 +78,12 @@ def build(settings: Settings, session: requests.Session | None = None,
                            time.perf_counter() - fetched)
     # images before rendering, so that pages show no image where one was refused; all before writing
     mirror = media.mirror(conference, settings, session) if settings.mirror_media else None
+    # what each VEVENT looked like at the last build into this folder: a changed one gets a higher SEQUENCE
+    record = revisions.record_path(settings.cache_dir, settings.out)
+    revised = revisions.revise(conference, revisions.load(record), feed_stamp(conference))
     progress.phase("render", "files")
     plan = plan_site(mirror.applied_to(conference) if mirror else conference, settings, locales,
-                     on_add=progress.tick)
+                     on_add=progress.tick, revised=revised)
     if mirror:
         mirror.add_to(plan)
     if settings.offline:  # last: the worker's list and hash cover every other file
@@ -91,6 +94,7 @@ def build(settings: Settings, session: requests.Session | None = None,
         snapshot.save(raw, settings.save_snapshot)
     progress.phase("write", "changed files")
     report = write(plan, settings.out, advance=progress.advance)
+    revisions.save(record, revised)  # only once the site holds what the record describes
     remember(settings, key)
     progress.finish()
     written = time.perf_counter()
@@ -112,8 +116,9 @@ def choose_locales(conference: Conference, wanted: tuple[str, ...]) -> tuple[str
 
 
 def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ...],
-              on_add: Callable[[str], None] | None = None) -> Plan:
-    """Every output file of the site, rendered in memory."""
+              on_add: Callable[[str], None] | None = None,
+              revised: Mapping[str, revisions.Revision] | None = None) -> Plan:
+    """Every output file of the site, rendered in memory; `revised` gives VEVENTs their SEQUENCE and stamps."""
     conference = dataclasses.replace(conference, locales=locales) if locales != conference.locales else conference
     if settings.title:
         conference = dataclasses.replace(conference, name=settings.title)
@@ -129,7 +134,8 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     work: list[tuple[int, parallel.Task]] = []  # (weight in session pages, task)
     slots = len(conference.entries)  # a feed's cost per slot, in session pages, measured on a 10,000-slot event
     for locale in locales:
-        work += [(slots * 2 // 5, functools.partial(_files, ical_feeds, conference, locale, settings.base_url)),
+        work += [(slots * 2 // 5, functools.partial(_files, ical_feeds, conference, locale, settings.base_url,
+                                                     revisions=revised)),
                  (slots * 3 // 5, functools.partial(_files, frab_feeds, conference, locale, settings.base_url)),
                  (slots // 5, functools.partial(_one_file, json_feed, conference, locale, settings.base_url)),
                  (slots // 10, functools.partial(_search_index, conference, locale, settings.base_url))]
@@ -146,9 +152,9 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     return plan
 
 
-def _files(feeds: Callable[..., Iterable[parallel.File]], *args: Any) -> list[parallel.File]:
+def _files(feeds: Callable[..., Iterable[parallel.File]], *args: Any, **options: Any) -> list[parallel.File]:
     """Every file of one group of feeds (a rendering task)."""
-    return list(feeds(*args))
+    return list(feeds(*args, **options))
 
 
 def _one_file(feed: Callable[..., parallel.File], *args: Any) -> list[parallel.File]:

@@ -30,7 +30,7 @@ from generator.errors import UsageError
 from generator.feeds import FALLBACK_STAMP, feed_stamp, locale_feeds
 from generator.normalise import normalise
 from generator.model import Entry, Multilingual
-from generator.render.ical import IcalRenderer, fold, session_url, uid
+from generator.render.ical import IcalRenderer, fold, occurrence_url, uid
 from generator.render.markup import plain_text
 
 ICAL_JS = PROJECT / "node_modules" / "ical.js"
@@ -278,14 +278,20 @@ def test_live_pretalx_feed_lists_every_scheduled_slot_stamped_with_the_release(p
                  dt.datetime(2026, 3, 2, 12, tzinfo=dt.timezone.utc), id="release-time-wins"),
     pytest.param(None, {"SOURCE_DATE_EPOCH": "1767225600"}, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
                  id="source-date-epoch-without-release"),
-    pytest.param(None, {}, FALLBACK_STAMP, id="fixed-fallback"),
+    pytest.param(None, {}, dt.datetime(2025, 12, 27, tzinfo=dt.timezone.utc), id="the-events-first-day"),
 ])
-def test_feed_stamp_comes_from_the_data_then_source_date_epoch_then_a_fixed_date(released, environ, expected):
-    event = conference("39c3")
+def test_feed_stamp_comes_from_the_data_then_source_date_epoch_then_the_events_first_day(released, environ, expected):
+    event = conference("39c3")  # 39C3's frab export: "start": "2025-12-27", no release time
     if released is not None:
         event = dataclasses.replace(event, released=released)
 
     assert feed_stamp(event, environ) == expected
+
+
+def test_feed_stamp_of_an_event_without_dates_or_sessions_is_the_fixed_date():
+    event = dataclasses.replace(conference("39c3"), start_date=None, end_date=None, sessions=())
+
+    assert feed_stamp(event, {}) == FALLBACK_STAMP
 
 
 def test_an_unreadable_source_date_epoch_is_a_clear_error():
@@ -331,10 +337,14 @@ def reference_event(renderer: IcalRenderer, entry: Entry) -> bytes:
     conf, session, zone = renderer.conference, entry.session, renderer.conference.zone
     speakers = ", ".join(s.name for s in conf.speakers_of(session))
     title = renderer._t(session.title)
+    revision = renderer.revisions[entry.key]
     event = icalendar.Event()
     event.add("uid", uid(conf, entry, renderer.host))
-    event.add("dtstamp", renderer.stamp)
-    event.add("last-modified", renderer.stamp)
+    event.add("dtstamp", revision.stamp)
+    event.add("last-modified", revision.stamp)
+    event.add("sequence", revision.sequence)
+    for resource in session.resources:
+        event.add("attach", resource.url)
     event.add("dtstart", entry.slot.start.astimezone(zone))
     event.add("dtend", entry.slot.end.astimezone(zone))
     event.add("summary", f"{title} - {speakers}" if speakers else title)
@@ -345,7 +355,7 @@ def reference_event(renderer: IcalRenderer, entry: Entry) -> bytes:
         event.add("categories", [c for c in categories if c])
     if description := plain_text(session.abstract):
         event.add("description", description)
-    if url := session_url(session, renderer.locale, renderer.base_url):
+    if url := occurrence_url(entry, renderer.locale, renderer.base_url):
         event.add("url", url)
     event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
     return event.to_ical()

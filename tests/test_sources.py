@@ -39,7 +39,9 @@ def test_juliacon_legacy_api_paginated_by_25_builds_every_talk(api_server, tmp_p
 def test_pyconfr_current_api_shows_french_and_english_strings(api_server, tmp_path):
     event_url = serve_pyconfr_current(api_server, page_size=25)
     data = pyconfr_current_api()
-    scheduled = {s["code"] for s in data["submissions"] if s["slots"]}
+    # the dump was taken with an organiser token: its 4 accepted-but-unconfirmed sessions have slots, which
+    # pretalx's public schedule does not show (schedule/domain/release.py makes only confirmed ones visible)
+    scheduled = {s["code"] for s in data["submissions"] if s["slots"] and s["state"] == "confirmed"}
 
     assert build(event_url, "--out", str(tmp_path)) == 0
 

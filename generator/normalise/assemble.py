@@ -148,6 +148,10 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int = DEFAULT_DA
                                  speaker_codes=tuple(dict.fromkeys(speaker_codes)), track_id=track_id,
                                  type_id=type_id)
 
+    # a speaker with no session on the schedule has no public page in pretalx (submission/domain/queries/
+    # speaker.py: speakers_for_user lists those of visible submissions); an organiser's token returns them all
+    presenting = {code for session in sessions.values() for code in session.speaker_codes}
+    speakers = {code: speaker for code, speaker in speakers.items() if code in presenting}
     start_date, end_date = event_dates(parts.start_date, parts.end_date, problems)
     problems.check()
     return Conference(

@@ -61,10 +61,14 @@ def identifier(value: object) -> str | None:
 
 
 def clean_text(value: object) -> str:
-    """A string without control characters (newlines and tabs stay); non-strings become ''."""
+    """A string without control characters (newlines and tabs stay), line ends as `\n`; non-strings become ''.
+
+    Speaker text from pretalx's web forms arrives with `\r\n`; JSON feeds carry `\n` only, and iCal writes
+    its own CRLF where RFC 5545 requires it.
+    """
     if not isinstance(value, str):
         return ""
-    return CONTROL.sub("", value)
+    return CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def clean_line(value: object) -> str:

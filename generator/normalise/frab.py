@@ -67,8 +67,9 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             rooms[room_name] = Room(room_name, "", multilingual(room_name), position=len(rooms))
         start = parse_time(event.get("date"), zone, where, problems)
         minutes = _minutes(event.get("duration"), where, problems)
+        occurrence_url = checks.public_url(event.get("url"), base)
         slots = (Slot(start, start + dt.timedelta(minutes=minutes), room_name, _text(event.get("guid")) or None,
-                      str(event["id"]) if isinstance(event.get("id"), int) else None),) if start else ()
+                      str(event["id"]) if isinstance(event.get("id"), int) else None, occurrence_url),) if start else ()
         track = _text(event.get("track")) or None
         if track and track not in tracks:
             tracks[track] = Track(track, "", multilingual(track))
@@ -81,8 +82,10 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             if speaker:
                 speakers.setdefault(speaker.code, speaker)
                 person_codes.append(speaker.code)
-        links = [Resource(url, clean_line(link.get("title"))) for link in listed(event.get("links"))
-                 if isinstance(link, dict) and (url := checks.public_url(link.get("url"), base))]
+        # a merged feed's relative attachment ("/media/...") lives on the system the event came from
+        home = checks.public_url(event.get("origin_url"), base) or occurrence_url or base
+        links = [*_references(event.get("links"), "link", home),
+                 *_references(event.get("attachments"), "attachment", home)]
         recording = event.get("recording") if isinstance(event.get("recording"), dict) else {}
         title = multilingual(event.get("title"))
         earlier = sessions.get(code)
@@ -97,7 +100,9 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             code=code, title=title, slots=slots,
             speaker_codes=tuple(person_codes), track_id=track, type_id=kind,
             abstract=clean_text(event.get("abstract")), description=clean_text(event.get("description")),
-            content_locale=_single_language(event),
+            content_locale=_single_language(event), languages=_valid_languages(event),
+            recording_license=_text(event.get("recording_license")) or _text(recording.get("license")),
+            feedback_url=checks.public_url(event.get("feedback_url"), base),
             do_not_record=bool(event.get("do_not_record") or recording.get("optout")),
             image_url=checks.public_url(event.get("logo"), base), resources=tuple(links),
             subtitle=clean_line(event.get("subtitle")), source_url=checks.public_url(event.get("url"), base)))
@@ -132,6 +137,26 @@ def _single_language(event: dict[str, Any]) -> str | None:
     """The session's language for `lang` attributes, when it is exactly one valid code."""
     parts = _language_parts(event)
     return locale_code(parts[0]) if len(parts) == 1 else None
+
+
+def _valid_languages(event: dict[str, Any]) -> tuple[str, ...]:
+    """Every valid language code of an event's `language`, in the source's order, each once."""
+    return tuple(dict.fromkeys(code for code in map(locale_code, _language_parts(event)) if code))
+
+
+def _references(value: Any, kind: str, base: str | None) -> list[Resource]:
+    """frab `links` or `attachments`: plain URL strings (36C3 has about 300) or {url, title, type} objects.
+
+    Relative URLs (pretalx writes attachments as "/media/...") are resolved against `base`, the event's page
+    at its origin; a reference with no usable http(s) URL is left out.
+    """
+    found = []
+    for item in listed(value):
+        link = {"url": item} if isinstance(item, str) else item if isinstance(item, dict) else {}
+        url = checks.public_url(link.get("url") or link.get("href"), base)
+        if url:
+            found.append(Resource(url, clean_line(link.get("title")), kind, _text(link.get("type"))))
+    return found
 
 
 def _event_code(event: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from ..sources.raw import RawEvent
 from . import checks
 from .assemble import Parts, parse_date, parse_time, slot, zone_or_utc
 from .checks import Problems, clean_line, clean_text, multilingual
-from .pretalx import code_of, event_locales, integer, items, listed, public_event_url, ref, resources, talk_url
+from .pretalx import code_of, event_locales, feedback_url, integer, is_public_state, items, listed, public_event_url, ref, resources, talk_url
 
 
 def to_parts(raw: RawEvent, problems: Problems) -> Parts:
@@ -44,6 +44,8 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
         if code is None:
             problems.warn("talk", "without a code; left out")
             continue
+        if not is_public_state(talk.get("state")):
+            continue  # only an organiser's token shows it (pretalx.py, PUBLIC_STATES)
         where = f"talk {code!r}"
         track_id, type_id = ref(talk.get("track_id")), ref(talk.get("submission_type_id"))
         if track_id and talk.get("track"):
@@ -78,7 +80,8 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             content_locale=locale_code(talk.get("content_locale")),
             do_not_record=bool(talk.get("do_not_record")), image_url=checks.public_url(talk.get("image"), base),
             resources=resources(talk.get("resources"), base),
-            source_url=talk_url(base, code)))
+            languages=tuple(filter(None, [locale_code(talk.get("content_locale"))])),
+            source_url=talk_url(base, code), feedback_url=feedback_url(talk_url(base, code))))
     parts.tracks = sorted(tracks.values(), key=_numeric_id)
     parts.session_types = sorted(types.values(), key=_numeric_id)
     return parts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..errors import SourceError
 from ..i18n import locale_code
@@ -90,7 +90,7 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
     slots_of: dict[str, list[Slot]] = defaultdict(list)
     for item in items(docs, "slots"):
         slot_id = ref(item)
-        if wanted is not None and slot_id not in wanted:
+        if wanted is not None and slot_id not in wanted or not slot_is_public(item):
             continue
         where = f"slot {slot_id}"
         room_id = ref(item.get("room"))
@@ -112,6 +112,8 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
         if code is None:
             problems.warn("submission", "without a code; left out")
             continue
+        if not is_public_state(sub.get("state")):
+            continue  # only an organiser's token shows it; the public schedule never lists it
         parts.sessions.append(Session(
             code=code, title=multilingual(sub.get("title")), slots=tuple(slots_of.get(code, ())),
             state=clean_line(sub.get("state")) or "confirmed",
@@ -122,19 +124,53 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             do_not_record=bool(sub.get("do_not_record")),
             image_url=checks.public_url(sub.get("image"), base),
             resources=resources(sub.get("resources"), base),
-            source_url=talk_url(base, code)))
+            languages=tuple(filter(None, [locale_code(sub.get("content_locale"))])),
+            source_url=talk_url(base, code), feedback_url=feedback_url(talk_url(base, code))))
     return parts
 
 
+# What the public schedule lists, by pretalx's own rule (src/pretalx/schedule/domain/release.py, freeze_schedule):
+# on release, a slot becomes visible when its submission is confirmed, or when it is a break; blockers are
+# deleted from released schedules. Anonymous visitors get only those (Schedule.scheduled_talks filters on
+# is_visible); an organiser's token also gets rejected, submitted and accepted-but-unconfirmed submissions, their
+# slots and their speakers (api/serializers/schedule.py: only_visible_slots is off for organisers). A session
+# cancelled or withdrawn after the release that made it visible stays on the public schedule, marked cancelled.
+PUBLIC_STATES = frozenset({"confirmed", "canceled", "cancelled", "withdrawn"})
+
+
+def is_public_state(state: Any) -> bool:
+    """True when a submission in this state can be on the public schedule (a missing state: as pretalx's older
+    public exports, which list only what is public)."""
+    return state is None or clean_line(state) in PUBLIC_STATES
+
+
+def slot_is_public(item: dict[str, Any]) -> bool:
+    """False for a slot pretalx shows only to organisers: one it marks `is_visible: false` (its organiser
+    serializer, TalkSlotOrgaSerializer, carries the flag), or a blocker."""
+    return item.get("is_visible") is not False and item.get("slot_type") != "blocker"
+
+
 def resources(items: Any, base: str | None) -> tuple[Resource, ...]:
-    """Public resources with an http(s) URL."""
+    """Public resources with an http(s) URL: a `link` is a link, an uploaded `resource` file an attachment
+    (as pretalx's own frab export splits them: schedule/interfaces/exporters.py). The legacy API gives both as
+    `resource`; there a URL on the event's own host is an uploaded file, any other a link."""
     found = []
+    host = urlsplit(base).netloc if base else None
     for item in items if isinstance(items, list) else ():
         if isinstance(item, dict):
-            url = checks.public_url(item.get("resource") or item.get("link") or item.get("url"), base)
+            link = checks.public_url(item.get("link") or item.get("url"), base)
+            upload = None if link else checks.public_url(item.get("resource"), base)
+            url = link or upload
             if url:
-                found.append(Resource(url, clean_line(item.get("description"))))
+                uploaded = upload is not None and (host is None or urlsplit(upload).netloc == host)
+                found.append(Resource(url, clean_line(item.get("description")), "attachment" if uploaded else "link"))
     return tuple(found)
+
+
+def feedback_url(talk_page: str | None) -> str | None:
+    """pretalx's feedback page of a session, `{talk page}feedback/` (submission.urls.feedback), which its own
+    frab export carries for every session (schedule/interfaces/exporters.py)."""
+    return f"{talk_page}feedback/" if talk_page else None
 
 
 def public_event_url(api_base: str, slug: Any) -> str | None:

@@ -18,9 +18,8 @@ from typing import Any
 
 from .. import urls
 from ..i18n import choose
-from ..model import Conference, Entry, Multilingual, Room, Speaker, Track
+from ..model import Conference, Entry, Multilingual, Resource, Room, Speaker, Track
 from ..normalise.checks import slugify
-from .ical import session_url
 
 GENERATOR = "pretalx-static"
 C3VOC_SCHEMA = "https://c3voc.de/schedule/schema.json"
@@ -34,6 +33,8 @@ CODE = re.compile(r"^[A-Z0-9]+$")  # JSON schema: event and person codes
 XML_CODE = re.compile(r"^[0-9A-Z]{6}$")  # XSD: pretalx's random code
 ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")  # the JSON schema's pattern, copied as it is
 SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
+# the JSON schema's Reference.type enum
+REFERENCE_TYPES = {"slides", "paper", "web", "blog", "article", "media", "related", "activitypub"}
 TRACK_SLUG = re.compile(r"^[a-z][a-z0-9-]+$")  # XSD's stricter slug
 
 
@@ -159,7 +160,8 @@ class FrabDocument:
         guid, number = self.ids[entry.key]
         start = slot.start.astimezone(conf.zone)
         title = self._t(session.title)
-        page = session_url(session, self.locale, self.base_url)
+        origin = slot.url or session.source_url  # each occurrence's own page at the source
+        page = urls.absolute(self.base_url, urls.talk(self.locale, session.code)) or origin
         event: dict[str, Any] = {"guid": guid}
         if CODE.match(session.code):
             event["code"] = session.code  # on every occurrence, so readers can join them into one session
@@ -179,16 +181,19 @@ class FrabDocument:
             "subtitle": session.subtitle,
             "track": self._t(track.name) if track else None,
             "type": self._t(kind.name) if kind else "",
-            "language": session.content_locale or "",
+            "language": ", ".join(session.languages) or session.content_locale or "",  # c3voc writes "de, en"
             "abstract": session.abstract,
             "description": session.description,
-            "recording_license": "",
+            "recording_license": session.recording_license,
             "do_not_record": session.do_not_record,
             "persons": [self._person(s) for s in conf.speakers_of(session)],
-            "links": [{"url": r.url, "title": r.description or r.url} for r in session.resources],
+            "links": [_reference(r) for r in session.links],
+            "attachments": [_reference(r) for r in session.attachments],
         }
-        if session.source_url and session.source_url != event["url"]:
-            event["origin_url"] = session.source_url
+        if session.feedback_url:
+            event["feedback_url"] = session.feedback_url
+        if origin and origin != event["url"]:
+            event["origin_url"] = origin
         return event
 
     def _person(self, speaker: Speaker) -> dict[str, Any]:
@@ -216,6 +221,14 @@ class FrabDocument:
 
     def _t(self, value: Multilingual) -> str:
         return choose(value, self.locale, self.conference.default_locale)
+
+
+def _reference(resource: Resource) -> dict[str, str]:
+    """A link or attachment as the c3voc schema's `Reference` (its `type` only when one the schema allows)."""
+    found = {"url": resource.url, "title": resource.description or resource.url}
+    if resource.type in REFERENCE_TYPES:
+        found["type"] = resource.type
+    return found
 
 
 def to_json(document: dict[str, Any]) -> bytes:
@@ -279,11 +292,14 @@ def _xml_event(parent: ET.Element, event: dict[str, Any], codes: set[str]) -> No
         if person.get("code", "").isdigit():
             attributes["id"] = person["code"]
         _text(persons, "person", person["name"], **attributes)
-    links = ET.SubElement(element, "links")
-    for link in event["links"]:
-        _text(links, "link", link["title"], href=link["url"])
-    if "origin_url" in event:
-        _text(element, "origin_url", event["origin_url"])
+    for group, tag in (("links", "link"), ("attachments", "attachment")):
+        references = ET.SubElement(element, group)
+        for reference in event[group]:
+            _text(references, tag, reference["title"], href=reference["url"],
+                  **({"type": reference["type"]} if "type" in reference else {}))
+    for key in ("feedback_url", "origin_url"):
+        if key in event:
+            _text(element, key, event[key])
 
 
 def _text(parent: ET.Element, tag: str, text: object, **attributes: str) -> ET.Element:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -13,6 +13,7 @@ from icalendar.timezone import is_utc
 from .. import urls
 from ..i18n import choose
 from ..model import Conference, Entry, Multilingual, Session
+from ..revisions import Revision, revise
 from .markup import plain_text
 
 # used in UIDs when neither the event's URL nor the site's base URL names a host (.invalid never resolves)
@@ -40,6 +41,12 @@ def session_url(session: Session, locale: str, base_url: str | None) -> str | No
     return urls.absolute(base_url, urls.talk(locale, session.code)) or session.source_url
 
 
+def occurrence_url(entry: Entry, locale: str, base_url: str | None) -> str | None:
+    """One occurrence's URL: the session's page on this site when its URL is known, else the occurrence's own
+    page at the source (frab lists each occurrence of a repeated session with its own URL), else the session's."""
+    return urls.absolute(base_url, urls.talk(locale, entry.session.code)) or entry.slot.url or entry.session.source_url
+
+
 @lru_cache(maxsize=16)
 def vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
     """The VTIMEZONE of `tzid`, holding only the transitions of the given years (generating it is slow: cached)."""
@@ -58,11 +65,14 @@ class IcalRenderer:
 
     END = b"END:VCALENDAR\r\n"
 
-    def __init__(self, conference: Conference, locale: str, *, base_url: str | None, stamp: dt.datetime) -> None:
+    def __init__(self, conference: Conference, locale: str, *, base_url: str | None, stamp: dt.datetime,
+                 revisions: Mapping[str, Revision] | None = None) -> None:
         self.conference = conference
         self.locale = locale
         self.base_url = base_url
         self.stamp = stamp.astimezone(dt.timezone.utc)
+        # each occurrence's SEQUENCE and DTSTAMP/LAST-MODIFIED; without a record, a first build's: 0 and the stamp
+        self.revisions = revisions if revisions is not None else revise(conference, {}, self.stamp)
         self.host = uid_host(conference, base_url)
         timezone = self._vtimezone()
         self._timezone = serialise(timezone) if timezone is not None else b""
@@ -121,17 +131,21 @@ class IcalRenderer:
                                                                    conf.session_type(session.type_id))
                                         if x is not None) if name]
         description = plain_text(session.abstract)
-        url = session_url(session, self.locale, self.base_url)
+        url = occurrence_url(entry, self.locale, self.base_url)
+        revision = self.revisions.get(entry.key) or Revision(0, self.stamp, "")
         lines = [
             "BEGIN:VEVENT",
             "SUMMARY:" + _text(f"{title} - {speakers}" if speakers else title),  # pretalx's own SUMMARY shape
             "DTSTART" + _moment(entry.slot.start.astimezone(zone)),
             "DTEND" + _moment(entry.slot.end.astimezone(zone)),
-            "DTSTAMP" + _moment(self.stamp),
+            "DTSTAMP" + _moment(revision.stamp),
             "UID:" + _text(uid(conf, entry, self.host)),
+            "SEQUENCE:" + str(revision.sequence),  # icalendar writes it among its canonical first properties
+            # RFC 5545 §3.8.1.1: a URI attachment; calendar apps list them with the event
+            *("ATTACH:" + icalendar.vUri(r.url).to_ical().decode() for r in session.resources),
             *(["CATEGORIES:" + icalendar.vCategory(categories).to_ical().decode()] if categories else []),
             *(["DESCRIPTION:" + _text(description)] if description else []),
-            "LAST-MODIFIED" + _moment(self.stamp),
+            "LAST-MODIFIED" + _moment(revision.stamp),
             "LOCATION:" + _text(self._t(conf.room(entry.slot.room_id).name)),
             "STATUS:" + ("CANCELLED" if session.is_cancelled else "CONFIRMED"),
             *(["URL:" + icalendar.vUri(url).to_ical().decode()] if url else []),

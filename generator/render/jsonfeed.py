@@ -104,17 +104,22 @@ class JsonFeed:
             "track": session.track_id,
             "type": self._t(kind.name) if kind else None,
             "language": session.content_locale,
+            "languages": list(session.languages),
             "abstract": session.abstract,
             "description": session.description,
             "do_not_record": session.do_not_record,
+            "recording_license": session.recording_license,
             "image": session.image_url,
-            "resources": [{"url": r.url, "description": r.description} for r in session.resources],
+            "resources": [{"url": r.url, "description": r.description, "kind": r.kind, "type": r.type}
+                          for r in session.resources],
             "slots": [{"start": e.slot.start.isoformat(), "end": e.slot.end.isoformat(),
                        "duration_minutes": e.slot.duration_minutes, "room": e.slot.room_id,
-                       "day": conf.day_of(e.slot.start).isoformat()} for e in conf.entries_of(session)],
+                       "day": conf.day_of(e.slot.start).isoformat(), "guid": e.slot.guid,
+                       "source_url": e.slot.url} for e in conf.entries_of(session)],
             "url": self._link(page) if page else None,
             "ical": self._link(urls.ical(page)) if page else None,
             "source_url": session.source_url,
+            "feedback_url": session.feedback_url,
         }
 
     def _speaker(self, speaker: Speaker) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import functools
 import html
 import re
 import threading
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -47,13 +48,29 @@ def render_markdown(text: str) -> Markup:
 
 
 def plain_text(text: str) -> str:
-    """Markdown reduced to plain text (for iCal descriptions and meta tags)."""
+    """Markdown reduced to plain text (for iCal descriptions and meta tags); a link keeps its target after its
+    text, `See [the slides](https://x/s.pdf)` → `See the slides (https://x/s.pdf)`, unless the text is the URL."""
     if not text:
         return ""
     plain = _plain_html(text)
     if plain is not None:  # no entities and no tags but the blocks' own: dropping those leaves the text
         return _BLOCK_TAGS.sub("", plain).strip()
-    return html.unescape(nh3.clean(_to_html(text, extensions=()), tags=set())).strip()
+    with_targets = _LINK.sub(_link_with_target, _to_html(text, extensions=()))
+    return html.unescape(nh3.clean(with_targets, tags=set())).strip()
+
+
+# python-markdown writes an anchor as <a href="..."> (quotes in the URL escaped as &quot;), maybe with a title
+_LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def _link_with_target(match: re.Match[str]) -> str:
+    """An anchor's HTML followed by its target in brackets, when the target is a URL a reader can follow."""
+    target, inner = match.group(1), match.group(2)
+    url = html.unescape(target)
+    shown = html.unescape(re.sub(r"<[^>]*>", "", inner)).strip()
+    if urlsplit(url).scheme not in URL_SCHEMES or shown in {url, url.removeprefix("mailto:")}:
+        return inner
+    return f"{inner} ({target})"
 
 
 _converters = threading.local()  # a Markdown instance is not thread-safe, and building one costs more than using it

@@ -22,6 +22,11 @@ for (const file of process.argv.slice(2)) {
       tzid: event.startDate.zone ? event.startDate.zone.tzid : null,
       status: component.getFirstPropertyValue("status"),
       url: component.getFirstPropertyValue("url"),
+      sequence: event.sequence,
+      dtstamp: component.getFirstPropertyValue("dtstamp")?.toUnixTime() ?? null,
+      lastModified: component.getFirstPropertyValue("last-modified")?.toUnixTime() ?? null,
+      description: event.description,
+      attach: component.getAllProperties("attach").map((property) => property.getFirstValue()),
     };
   });
   result[file] = { name: calendar.name, version: calendar.getFirstPropertyValue("version"), vevents };
