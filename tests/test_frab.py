@@ -82,12 +82,13 @@ def test_days_carry_start_end_and_index_and_events_their_room_and_local_start():
     assert event["type"] == "Vortrag" and event["track"] == "Cross-group (de)"
 
 
-def test_persons_have_only_the_pretalx_shape_so_the_schemas_one_of_matches_once():
+def test_persons_have_the_pretalx_shape_with_a_numeric_id_and_no_public_name_so_the_schemas_one_of_matches_once():
     _, data = frab_feeds(conference("demo"))
 
     persons = [p for e in json_events(json.loads(data)) for p in e["persons"]]
 
-    assert persons and all("id" not in p and p["code"] and p["name"] for p in persons)
+    assert persons and all(p["code"] and p["name"] and "public_name" not in p for p in persons)
+    assert all(isinstance(p["id"], int) and p["id"] > 0 for p in persons)
 
 
 # ---- round trip ----------------------------------------------------------------------------------------------
