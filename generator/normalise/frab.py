@@ -70,7 +70,7 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
         minutes = _minutes(event.get("duration"), where, problems)
         occurrence_url = checks.public_url(event.get("url"), base)
         slots = (Slot(start, start + dt.timedelta(minutes=minutes), room_name, _text(event.get("guid")) or None,
-                      str(event["id"]) if isinstance(event.get("id"), int) else None, occurrence_url),) if start else ()
+                      _event_id(event), occurrence_url),) if start else ()
         track = _text(event.get("track")) or None
         if track and track not in tracks:
             tracks[track] = Track(track, "", multilingual(track))
@@ -163,6 +163,14 @@ def _event_code(event: dict[str, Any]) -> str:
     if match:
         return match.group(1)
     return ref(event.get("id")) or ref(event.get("guid")) or ref(event.get("slug")) or "event"
+
+
+def _event_id(event: dict[str, Any]) -> str | None:
+    """frab's numeric event id, written as a number or as digits in a string (39C3's merged feed does both)."""
+    value = event.get("id")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value.strip() if isinstance(value, str) and value.strip().isdigit() else None
 
 
 def _minutes(value: Any, where: str, problems: Problems) -> int:
