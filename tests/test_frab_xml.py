@@ -52,13 +52,13 @@ def spaced(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def assert_every_event_published_with_its_title_and_people(name: str, site: Path) -> None:
+def assert_every_event_published_with_its_title_and_people(name: str, published: list[dict]) -> None:
     events = xml_events(name)
     expected = sorted((e.get("guid"), spaced(e.findtext("title")),
                        tuple(spaced(p.text) for p in e.findall("persons/person"))) for e in events)
 
     written = sorted((e["guid"], spaced(e["title"]), tuple(spaced(p["name"]) for p in e["persons"]))
-                     for e in published_events(site, XML_FILES[name]))
+                     for e in published)
 
     assert len(written) == len(events) > 0
     if len({e.get("guid") for e in events}) == len(events):  # 36C3 repeats a few guids; we give those new ones
@@ -73,18 +73,31 @@ def test_fosdem_2025_xml_builds_one_talk_page_per_event(tmp_path):
 
     assert len(events) == 943
     assert pages(tmp_path / "site", "en", "talk") == {e.get("id") for e in events}
-    assert_every_event_published_with_its_title_and_people("fosdem-2025/schedule.xml", tmp_path / "site")
+    assert_every_event_published_with_its_title_and_people("fosdem-2025/schedule.xml",
+                                                           published_events(tmp_path / "site", "en"))
     first = events[0]
     assert h1(tmp_path / "site/en/talk" / first.get("id") / "index.html") == first.findtext("title")
 
 
-@pytest.mark.parametrize("name", [name for name in XML_FILES if not name.startswith("fosdem")])  # FOSDEM: above
-def test_every_real_xml_schedule_builds_and_publishes_each_of_its_events_with_its_title_and_people(name, tmp_path):
+@pytest.mark.parametrize("name", ["gpn17/schedule.xml", "jh23hh/schedule.xml", "divoc_r2r/schedule.xml"])
+def test_every_small_real_xml_schedule_builds_and_publishes_each_of_its_events_with_its_title_and_people(name, tmp_path):
     source = materialise(name, tmp_path)
 
     assert build(str(source), tmp_path / "site") == 0
 
-    assert_every_event_published_with_its_title_and_people(name, tmp_path / "site")
+    assert_every_event_published_with_its_title_and_people(name, published_events(tmp_path / "site", XML_FILES[name]))
+
+
+# the two congresses take 10-20 s each to build as sites; their model (shared with the XSD tests) is enough here
+@pytest.mark.parametrize(("name", "source"), [("ccc-39c3/everything.schedule.xml", "39c3-xml"),
+                                              ("ccc-36c3/everything.schedule.xml", "36c3-xml")], ids=["39c3", "36c3"])
+def test_the_congress_xml_schedules_publish_each_of_their_events_with_its_title_and_people(name, source):
+    event = conference(source)
+
+    document = FrabDocument(event, XML_FILES[name], base_url=None).document()
+
+    published = [e for day in document["schedule"]["conference"]["days"] for room in day["rooms"].values() for e in room]
+    assert_every_event_published_with_its_title_and_people(name, published)
 
 
 def test_fosdem_day_change_and_every_conference_field_reach_the_frab_document_the_normaliser_reads(tmp_path):
@@ -279,3 +292,34 @@ def test_live_pretalx_xml_export_builds_the_same_sessions_as_its_json_export(pre
     our_ids = {(p.text, p.get("id")) for p in ET.parse(tmp_path / "xml/en/frab/schedule.xml").iter("person")}
     assert our_ids and our_ids == pretalx_ids  # the source's person ids are kept
     assert re.search(rb"<person id=\"\d+\"", (tmp_path / "json/en/frab/schedule.xml").read_bytes())
+
+
+# ---- encodings ---------------------------------------------------------------------------------------------------
+
+SMALL = """<?xml version="1.0" encoding="{encoding}"?>
+<schedule><version>1</version>
+ <conference><acronym>small</acronym><title>Kleine Konferenz</title><start>2026-05-01</start><end>2026-05-01</end>
+  <days>1</days><timeslot_duration>00:05</timeslot_duration><time_zone_name>Europe/Berlin</time_zone_name></conference>
+ <day index="1" date="2026-05-01" start="2026-05-01T04:00:00+02:00" end="2026-05-02T04:00:00+02:00">
+  <room name="Saal Ü">
+   <event guid="7b1f3a52-0c3e-4b5e-9f0a-2d6c1e8b9a01" id="7">
+    <date>2026-05-01T10:00:00+02:00</date><start>10:00</start><duration>00:30</duration><room>Saal Ü</room>
+    <slug>small-7</slug><title>Größenwahn</title><subtitle/><track/><type>Talk</type><language>de</language>
+    <abstract/><description/><persons><person id="3">Jürgen Müller</person></persons><links/>
+   </event>
+  </room>
+ </day>
+</schedule>
+"""
+
+
+@pytest.mark.parametrize(("encoding", "prefix"), [("ISO-8859-1", b""), ("UTF-8", b"\xef\xbb\xbf")],
+                         ids=["latin-1", "utf-8-with-bom"])
+def test_an_xml_schedule_is_decoded_as_its_declaration_says(encoding, prefix, tmp_path):
+    source = tmp_path / "schedule.xml"
+    source.write_bytes(prefix + SMALL.format(encoding=encoding).encode(encoding))
+
+    assert build(str(source), tmp_path / "site") == 0
+
+    assert h1(tmp_path / "site/de/talk/7/index.html") == "Größenwahn"
+    assert h1(tmp_path / "site/de/speaker/3/index.html") == "Jürgen Müller"
