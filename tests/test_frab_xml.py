@@ -17,7 +17,7 @@ from lxml import etree
 from support.conferences import conference
 from support.data import fixture_bytes, materialise
 from support.server import Reply
-from support.site import h1, pages
+from support.site import h1, pages, tree
 
 from generator import sources
 from generator.cli import main
@@ -143,6 +143,16 @@ def test_an_xml_event_keeps_ids_persons_links_recording_and_every_text_field(tmp
     by_guid = {e["guid"]: e for d in raw36.documents["schedule"]["schedule"]["conference"]["days"]
                for r in d["rooms"].values() for e in r}
     assert all(by_guid[e.get("guid")]["do_not_record"] is True for e in optout)
+
+
+def test_a_snapshot_of_an_xml_source_rebuilds_the_same_site_byte_for_byte(tmp_path):
+    source = materialise("gpn17/schedule.xml", tmp_path)
+    snapshot = tmp_path / "gpn17.snapshot.json"
+
+    assert build(str(source), tmp_path / "from-xml", "--save-snapshot", str(snapshot)) == 0
+    assert build(str(snapshot), tmp_path / "from-snapshot") == 0
+
+    assert tree(tmp_path / "from-xml") == tree(tmp_path / "from-snapshot")
 
 
 # ---- the XML and the JSON export of one event give the same feed -------------------------------------------------

@@ -252,3 +252,19 @@ def test_a_derived_person_id_does_not_change_when_another_speaker_arrives(tmp_pa
     after = {p["code"]: p["id"] for e in source_events(published(tmp_path / "two")) for p in e["persons"]}
     assert before == {code: after[code] for code in before}
     assert len(set(after.values())) == 3
+
+
+@pytest.mark.parametrize(("person", "page"), [
+    ({"id": "wiki-17", "public_name": "Rin"}, "wiki-17"),
+    ({"id": "17", "public_name": "Rin"}, "17"),
+    ({"id": -4, "public_name": "Rin"}, None),
+    ({"id": "0", "public_name": "Rin"}, None),
+], ids=["textual-id", "digits-as-text", "negative-id", "zero-as-text"])
+def test_an_id_that_is_text_names_the_page_and_zero_or_negative_ones_are_no_id(tmp_path, person, page):
+    source = frab_file(tmp_path / "s.json", [person], [dict(person)])
+
+    assert build(source, tmp_path / "site") == 0
+
+    shown = speaker_pages(tmp_path / "site")
+    assert list(shown.values()) == ["Rin"]  # listed in two sessions: one page
+    assert page is None and next(iter(shown)).startswith("rin-") or list(shown) == [page]

@@ -17,6 +17,7 @@ path depends on which of them is listed first.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from . import checks
 from .checks import Problems, clean_line, clean_text, slugify
 from .pretalx import ref
 
+INTEGER = re.compile(r"[+-]?\d+")  # 0 and negative numbers are no id: merged c3voc feeds write 0 for "none"
 SLUG_LENGTH = 40  # of a name added to a code: paths stay short, and stay under SAFE_SEGMENT's 80 characters
 
 
@@ -66,15 +68,15 @@ def listing(person: Any) -> Listing | None:
     code = ref(person["code"]) if isinstance(person.get("code"), str) else None
     guid = ref(person["guid"]) if isinstance(person.get("guid"), str) else None
     number = source_id(person)
-    other_id = ref(person.get("id")) if number is None and not isinstance(person.get("id"), (int, bool)) else None
+    textual_id = ref(person.get("id")) if isinstance(person.get("id"), str) else None
     if code:
         key = ("code", code)
     elif guid:
         key = ("guid", guid.lower())
     elif number is not None:
         key = ("id", str(number))
-    elif other_id and other_id.strip("0"):  # an id that is not a number, such as "wiki-17"
-        key = ("id", other_id)
+    elif textual_id and not INTEGER.fullmatch(textual_id):  # an id that is no number, such as "wiki-17"
+        key = ("id", textual_id)
     elif name:
         url = checks.identifier(person.get("url")) or ""
         key = ("name", f"{same_name(name)}\n{url}")
