@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 
 import jsonschema
 import pytest
@@ -13,7 +14,10 @@ from lxml import etree
 from support.conferences import SOURCES, conference
 from support.data import DEMO_SNAPSHOT, PROJECT, load_fixture
 
+from generator import sources
+from generator.config import Settings
 from generator.model import Conference, Slot
+from generator.normalise import normalise
 from generator.render.frab import FrabDocument, to_json, to_xml
 
 SCHEMAS = PROJECT / "tests/fixtures/schemas"
@@ -158,3 +162,18 @@ def test_demo_frab_feeds_match_the_golden_files(name):
 
     assert demo_feeds()[name] == golden.read_bytes(), \
         f"{name} differs from tests/golden/demo: if intended, run `python tests/golden/update.py` and review the diff"
+
+
+@pytest.mark.live
+@pytest.mark.parametrize(("variable", "default"), [("PRETALX_EVENT", "democon"), ("PRETALX_IMPORT_EVENT", "bigcon")],
+                         ids=["democon", "bigcon"])
+def test_frab_feeds_of_the_lab_events_validate_against_both_c3voc_schemas(pretalx_url, variable, default, tmp_path):
+    slug = os.environ.get(variable, default)
+    event = normalise(sources.load(Settings(source=f"{pretalx_url}/{slug}/", cache_dir=tmp_path)))
+
+    xml, data = frab_feeds(event)
+
+    assert xsd_errors(xml) == []
+    assert [f"{list(e.absolute_path)}: {e.message}" for e in VALIDATOR.iter_errors(json.loads(data))] == []
+    persons = etree.fromstring(xml).findall("day/room/event/persons/person")
+    assert persons and all(int(p.get("id")) > 0 for p in persons)
