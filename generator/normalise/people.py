@@ -19,8 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model import Speaker
 from . import checks
@@ -31,18 +30,13 @@ INTEGER = re.compile(r"[+-]?\d+")  # 0 and negative numbers are no id: merged c3
 SLUG_LENGTH = 40  # of a name added to a code: paths stay short, and stay under SAFE_SEGMENT's 80 characters
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """One `persons[]` entry, reduced to what identifies it."""
 
     key: tuple[str, str]  # ("code" | "guid" | "id" | "name", value)
     name: str  # as written (the first spelling is the one shown)
+    identity: tuple[str, str, str]  # the key with the name as compared (`same_name`)
     person: dict[str, Any]
-
-    @property
-    def identity(self) -> tuple[str, str, str]:
-        """The key with the name as compared: case and runs of spaces ignored."""
-        return (*self.key, same_name(self.name))
 
 
 def same_name(name: str) -> str:
@@ -82,7 +76,7 @@ def listing(person: Any) -> Listing | None:
         key = ("name", f"{same_name(name)}\n{url}")
     else:
         return None
-    return Listing(key, name, person)
+    return Listing(key, name, (*key, same_name(name)), person)
 
 
 class People:
@@ -94,7 +88,7 @@ class People:
         names: dict[tuple[str, str], dict[str, str]] = {}  # key → compared name → first spelling
         for listings in self._lists:
             for found in listings:
-                names.setdefault(found.key, {}).setdefault(same_name(found.name), found.name)
+                names.setdefault(found.key, {}).setdefault(found.identity[2], found.name)
         for (kind, value), spellings in names.items():
             if len(spellings) > 1 and kind != "name":
                 shown = ", ".join(repr(name) for name in spellings.values())
@@ -116,20 +110,21 @@ class People:
 
     def codes(self, index: int) -> tuple[str, ...]:
         """The speaker codes of the `index`-th persons list, in its order, each once."""
-        return tuple(dict.fromkeys(self.speakers[found.identity].code for found in self._lists[index]))
+        listings = self._lists[index]
+        if len(listings) == 1:  # most sessions: no duplicates to drop
+            return (self.speakers[listings[0].identity].code,)
+        return tuple(dict.fromkeys([self.speakers[found.identity].code for found in listings]))
 
     def _code(self, found: Listing, taken: set[str]) -> str:
         kind, value = found.key
-        name_slug = slugify(found.name, "person")[:SLUG_LENGTH].strip("-") if found.name else "person"
-        digest = hashlib.sha1("\n".join(found.identity).encode("utf-8", "surrogatepass")).hexdigest()
         if kind == "name":
-            code = f"{name_slug}-{digest[:8]}"  # the URL is part of who they are, but too long for a path
+            code = f"{_name_slug(found)}-{_digest(found)}"  # the URL is part of who they are, but too long for a path
         elif found.key in self._shared:
-            code = f"{value}-{name_slug}"
+            code = f"{value}-{_name_slug(found)}"
         else:
             code = value
         if code in taken:  # a key that equals another person's derived code: rare, but paths must not collide
-            code = f"{code}-{digest[:8]}"
+            code = f"{code}-{_digest(found)}"
         return code
 
     def _speaker(self, found: Listing, code: str) -> Speaker:
@@ -137,3 +132,12 @@ class People:
         number = source_id(person)
         return Speaker(code, found.name, clean_text(person.get("biography")),
                        checks.public_url(person.get("avatar"), self.base), str(number) if number else None)
+
+
+def _name_slug(found: Listing) -> str:
+    return slugify(found.name, "person")[:SLUG_LENGTH].strip("-") if found.name else "person"
+
+
+def _digest(found: Listing) -> str:
+    """Eight hex digits naming the person's identity: stable across builds, distinct in practice."""
+    return hashlib.sha1("\n".join(found.identity).encode("utf-8", "surrogatepass")).hexdigest()[:8]
