@@ -119,6 +119,26 @@ def test_fosdem_day_change_and_every_conference_field_reach_the_frab_document_th
         (int(d.get("index")), d.get("date"), d.get("start"), d.get("end")) for d in days]
 
 
+def test_fosdem_attachments_feedback_urls_and_36c3_recording_licences_reach_the_frab_document(tmp_path):
+    fosdem = etree.fromstring(fixture_bytes("fosdem-2025/schedule.xml")).findall("day/room/event")
+    licensed = [e for e in xml_events("ccc-36c3/everything.schedule.xml") if e.findtext("recording/license")]
+
+    def raw_events(name: str) -> dict[str, dict]:
+        raw = sources.load(Settings(source=str(materialise(name, tmp_path))))
+        return {e["guid"]: e for d in raw.documents["schedule"]["schedule"]["conference"]["days"]
+                for r in d["rooms"].values() for e in r}
+    fosdem_raw, c36_raw = raw_events("fosdem-2025/schedule.xml"), raw_events("ccc-36c3/everything.schedule.xml")
+
+    with_attachments = [e for e in fosdem if e.find("attachments/attachment") is not None]
+    assert with_attachments and all(
+        [(a["url"], a["title"], a.get("type")) for a in fosdem_raw[e.get("guid")]["attachments"]]
+        == [(a.get("href"), a.text, a.get("type")) for a in e.findall("attachments/attachment")]
+        for e in with_attachments)
+    assert all(fosdem_raw[e.get("guid")].get("feedback_url") == e.findtext("feedback_url") for e in fosdem)
+    assert len(licensed) == 6 and all(
+        c36_raw[e.get("guid")]["recording_license"] == e.findtext("recording/license") for e in licensed)
+
+
 def test_an_xml_event_keeps_ids_persons_links_recording_and_every_text_field(tmp_path):
     source = materialise("ccc-39c3/everything.schedule.xml", tmp_path)
     element = next(e for e in etree.fromstring(source.read_bytes()).iter("event") if e.find("links/link") is not None)
