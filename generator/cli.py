@@ -32,7 +32,7 @@ def parser() -> argparse.ArgumentParser:
                "then these options, each overriding the one before.")
     p.add_argument("source", nargs="?", metavar="SOURCE",
                    help="event URL (https://pretalx.example/democon/), API URL (…/api/events/democon/), "
-                        "frab schedule.json URL or file, or a snapshot file")
+                        "frab/c3voc schedule.json or schedule.xml (or FOSDEM's XML) URL or file, or a snapshot file")
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="read settings from this TOML file (schedule-site.toml, or a pyproject.toml "
                         "with a [tool.pretalx-static] table); options given here override it")

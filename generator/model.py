@@ -94,6 +94,7 @@ class Speaker:
     name: str
     biography: str = ""
     avatar_url: str | None = None
+    source_id: str | None = None  # frab's positive numeric person id, kept for round trips (ConfClerk keys on it)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 
 import jsonschema
 import pytest
@@ -13,7 +14,10 @@ from lxml import etree
 from support.conferences import SOURCES, conference
 from support.data import DEMO_SNAPSHOT, PROJECT, load_fixture
 
+from generator import sources
+from generator.config import Settings
 from generator.model import Conference, Slot
+from generator.normalise import normalise
 from generator.render.frab import FrabDocument, to_json, to_xml
 
 SCHEMAS = PROJECT / "tests/fixtures/schemas"
@@ -82,12 +86,13 @@ def test_days_carry_start_end_and_index_and_events_their_room_and_local_start():
     assert event["type"] == "Vortrag" and event["track"] == "Cross-group (de)"
 
 
-def test_persons_have_only_the_pretalx_shape_so_the_schemas_one_of_matches_once():
+def test_persons_have_the_pretalx_shape_with_a_numeric_id_and_no_public_name_so_the_schemas_one_of_matches_once():
     _, data = frab_feeds(conference("demo"))
 
     persons = [p for e in json_events(json.loads(data)) for p in e["persons"]]
 
-    assert persons and all("id" not in p and p["code"] and p["name"] for p in persons)
+    assert persons and all(p["code"] and p["name"] and "public_name" not in p for p in persons)
+    assert all(isinstance(p["id"], int) and p["id"] > 0 for p in persons)
 
 
 # ---- round trip ----------------------------------------------------------------------------------------------
@@ -157,3 +162,18 @@ def test_demo_frab_feeds_match_the_golden_files(name):
 
     assert demo_feeds()[name] == golden.read_bytes(), \
         f"{name} differs from tests/golden/demo: if intended, run `python tests/golden/update.py` and review the diff"
+
+
+@pytest.mark.live
+@pytest.mark.parametrize(("variable", "default"), [("PRETALX_EVENT", "democon"), ("PRETALX_IMPORT_EVENT", "bigcon")],
+                         ids=["democon", "bigcon"])
+def test_frab_feeds_of_the_lab_events_validate_against_both_c3voc_schemas(pretalx_url, variable, default, tmp_path):
+    slug = os.environ.get(variable, default)
+    event = normalise(sources.load(Settings(source=f"{pretalx_url}/{slug}/", cache_dir=tmp_path)))
+
+    xml, data = frab_feeds(event)
+
+    assert xsd_errors(xml) == []
+    assert [f"{list(e.absolute_path)}: {e.message}" for e in VALIDATOR.iter_errors(json.loads(data))] == []
+    persons = etree.fromstring(xml).findall("day/room/event/persons/person")
+    assert persons and all(int(p.get("id")) > 0 for p in persons)

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 from ..errors import SourceError
 from ..i18n import locale_code
-from ..model import Resource, Room, Session, SessionType, Slot, Speaker, Track
+from ..model import Resource, Room, Session, SessionType, Slot, Track
 from ..sources.raw import RawEvent
 from . import checks
 from .assemble import Parts, parse_date, parse_time, zone_or_utc
 from .checks import Problems, clean_line, clean_text, multilingual
+from .people import People
 from .pretalx import integer, listed, ref
 
 TALK_CODE_IN_URL = re.compile(r"/talk/([A-Za-z0-9]+)/?$")
@@ -56,10 +57,10 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             name = _text(track["name"])
             tracks.setdefault(name, Track(name, "", multilingual(name), color=checks.color(track.get("color"))))
     types: dict[str, SessionType] = {}
-    speakers: dict[str, Speaker] = {}
+    people = People((listed(event.get("persons")) for _day, _room, event in events), base, problems)
     sessions: dict[str, Session] = {}
 
-    for _day, listed_room, event in events:
+    for index, (_day, listed_room, event) in enumerate(events):
         code = _event_code(event)
         where = f"event {code!r}"
         room_name = clean_line(listed_room) or "room"
@@ -69,19 +70,14 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
         minutes = _minutes(event.get("duration"), where, problems)
         occurrence_url = checks.public_url(event.get("url"), base)
         slots = (Slot(start, start + dt.timedelta(minutes=minutes), room_name, _text(event.get("guid")) or None,
-                      str(event["id"]) if isinstance(event.get("id"), int) else None, occurrence_url),) if start else ()
+                      _event_id(event), occurrence_url),) if start else ()
         track = _text(event.get("track")) or None
         if track and track not in tracks:
             tracks[track] = Track(track, "", multilingual(track))
         kind = _text(event.get("type")) or None
         if kind and kind not in types:
             types[kind] = SessionType(kind, multilingual(kind))
-        person_codes = []
-        for person in listed(event.get("persons")):
-            speaker = _speaker(person, base)
-            if speaker:
-                speakers.setdefault(speaker.code, speaker)
-                person_codes.append(speaker.code)
+        person_codes = people.codes(index)
         # a merged feed's relative attachment ("/media/...") lives on the system the event came from
         home = checks.public_url(event.get("origin_url"), base) or occurrence_url or base
         links = [*_references(event.get("links"), "link", home),
@@ -110,7 +106,7 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
     parts.rooms = list(rooms.values())
     parts.tracks = list(tracks.values())
     parts.session_types = list(types.values())
-    parts.speakers = list(speakers.values())
+    parts.speakers = list(people.speakers.values())
     return parts
 
 
@@ -169,15 +165,12 @@ def _event_code(event: dict[str, Any]) -> str:
     return ref(event.get("id")) or ref(event.get("guid")) or ref(event.get("slug")) or "event"
 
 
-def _speaker(person: Any, base: str | None) -> Speaker | None:
-    if not isinstance(person, dict):
-        return None
-    name = clean_line(person.get("public_name") or person.get("name"))
-    code = ref(person.get("code")) or ref(person.get("guid")) or ref(person.get("id")) or name
-    if not code:
-        return None
-    return Speaker(code, name,
-                   clean_text(person.get("biography")), checks.public_url(person.get("avatar"), base))
+def _event_id(event: dict[str, Any]) -> str | None:
+    """frab's numeric event id, written as a number or as digits in a string (39C3's merged feed does both)."""
+    value = event.get("id")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value.strip() if isinstance(value, str) and value.strip().isdigit() else None
 
 
 def _minutes(value: Any, where: str, problems: Problems) -> int:

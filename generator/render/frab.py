@@ -84,6 +84,29 @@ def identifiers(conference: Conference, entries: list[Entry]) -> dict[str, tuple
     return {key: (guids[key], ids[key]) for key in guids}
 
 
+def person_ids(conference: Conference) -> dict[str, int]:
+    """Speaker code → the positive number frab writes as the person's `id` (ConfClerk drops a person without).
+
+    The source's own id when it gave a positive one no other speaker took first; else a number derived from
+    the event and the speaker's code, so it stays the same across builds, locales and feeds. Derived numbers
+    are handed out in code order after every source id, so one speaker's arrival never moves another's.
+    """
+    ids: dict[str, int] = {}
+    taken: set[int] = set()
+    for speaker in conference.speakers:
+        if speaker.source_id and speaker.source_id.isdigit() and int(speaker.source_id) > 0 \
+                and int(speaker.source_id) not in taken:
+            ids[speaker.code] = int(speaker.source_id)
+            taken.add(int(speaker.source_id))
+    for code in sorted(s.code for s in conference.speakers if s.code not in ids):
+        number = int(hashlib.sha1(f"{conference.slug}/speaker/{code}".encode()).hexdigest()[:7], 16) or 1
+        while number in taken:
+            number += 1
+        ids[code] = number
+        taken.add(number)
+    return ids
+
+
 def room_guid(conference: Conference, room: Room) -> str:
     """The room's guid from the source, or one derived from its id."""
     if room.guid and UUID.match(room.guid):
@@ -100,6 +123,7 @@ class FrabDocument:
         self.base_url = base_url
         self.entries = listed_entries(conference)
         self.ids = identifiers(conference, self.entries)
+        self.person_ids = person_ids(conference)
         self.room_names = self._unique_room_names()
 
     def document(self) -> dict[str, Any]:
@@ -197,13 +221,14 @@ class FrabDocument:
         return event
 
     def _person(self, speaker: Speaker) -> dict[str, Any]:
-        # only pretalx's person shape (name, no integer id): the schema's oneOf rejects one matching both shapes
+        # pretalx's person shape (`name`) with frab's numeric `id`, and without the deprecated `public_name`:
+        # the schema's Person is a oneOf, and `id` + `public_name` (frab's shape) beside `name` matches both
         person: dict[str, Any] = {}
         if UUID.match(speaker.code):
             person["guid"] = speaker.code.lower()
         elif CODE.match(speaker.code):
             person["code"] = speaker.code
-        person |= {"name": speaker.name, "public_name": speaker.name, "biography": speaker.biography}
+        person |= {"id": self.person_ids[speaker.code], "name": speaker.name, "biography": speaker.biography}
         if speaker.avatar_url:
             person["avatar"] = speaker.avatar_url
         page = urls.absolute(self.base_url, urls.speaker(self.locale, speaker.code))
@@ -288,9 +313,7 @@ def _xml_event(parent: ET.Element, event: dict[str, Any], codes: set[str]) -> No
         _text(element, "logo", event["logo"])
     persons = ET.SubElement(element, "persons")
     for person in event["persons"]:
-        attributes = {"guid": person["guid"]} if "guid" in person else {}
-        if person.get("code", "").isdigit():
-            attributes["id"] = person["code"]
+        attributes = {"id": str(person["id"])} | ({"guid": person["guid"]} if "guid" in person else {})
         _text(persons, "person", person["name"], **attributes)
     for group, tag in (("links", "link"), ("attachments", "attachment")):
         references = ET.SubElement(element, group)

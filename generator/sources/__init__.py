@@ -13,7 +13,7 @@ import requests
 
 from ..config import DEMO_SNAPSHOT, Settings
 from ..errors import FetchError, SourceError, UsageError
-from . import legacy, pretalx, snapshot
+from . import frab_xml, legacy, pretalx, snapshot
 from .cache import HttpCache
 from .http import HttpClient
 from .raw import RawEvent, too_deep
@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 # trailing path segments of public pretalx pages that are not the event slug
 PAGE_SUFFIXES = {"schedule", "talk", "speaker", "cfp", "featured", "sessions", "speakers"}
+# last path segments of schedule documents that have no file extension (FOSDEM: /2025/schedule/xml)
+DOCUMENT_NAMES = {"xml", "json"}
 
 
 def load(settings: Settings, session: requests.Session | None = None,
@@ -42,15 +44,21 @@ def _is_url(source: str) -> bool:
 
 def _load_file(path: Path) -> RawEvent:
     try:
-        text = path.read_text(encoding="utf-8")
+        body = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"no such file: {path}", hint="pass an event URL, a schedule.json or a snapshot") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc}") from None
+    if frab_xml.is_xml(body):  # the content decides: pretalx, frab and FOSDEM publish XML under many names
+        return _from_document(frab_xml.read(body, str(path)), str(path))
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise SourceError(f"cannot read {path}: {exc}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SourceError(f"{path} is not valid JSON: {exc}",
+        raise SourceError(f"{path} is neither XML nor valid JSON: {exc}",
                           hint="the file may be truncated; fetch it again") from None
     except RecursionError:
         data = None
@@ -68,14 +76,15 @@ def _from_document(data: Any, origin: str) -> RawEvent:
         return snapshot.load(data, origin)
     if isinstance(data, dict) and isinstance(data.get("schedule"), dict):
         return RawEvent("frab", origin, {"schedule": data})
-    raise SourceError(f"{origin}: neither a frab schedule.json nor a snapshot",
-                      hint="pass the event's URL, its API URL, a frab schedule.json, or a snapshot file")
+    raise SourceError(f"{origin}: neither a frab schedule.json or schedule.xml nor a snapshot",
+                      hint="pass the event's URL, its API URL, a frab schedule.json or .xml, or a snapshot file")
 
 
 def _load_url(url: str, client: HttpClient, *, force_legacy: bool) -> RawEvent:
-    path = urlsplit(url).path
-    if path.endswith(".json"):
-        return _from_document(client.get_json(url), url)
+    last = urlsplit(url).path.rstrip("/").rpartition("/")[2]
+    if last.endswith((".json", ".xml")) or last in DOCUMENT_NAMES:
+        # a schedule document, JSON or XML by its content (FOSDEM's is …/schedule/xml)
+        return _from_document(client.get_json(url, xml_reader=frab_xml.read), url)
     api_base, root = api_urls(url)
     if force_legacy or not _has_current_api(client, root):
         log.info("using the legacy API at %s", api_base)

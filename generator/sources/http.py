@@ -53,9 +53,15 @@ class HttpClient:
         self._auth = {"Authorization": f"Token {token}"} if token else {}
 
     # ---- one document ----------------------------------------------------
-    def get_json(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
-        """GET a URL and decode its JSON body, retrying 429 and 5xx answers."""
-        all_headers = {"Accept": "application/json", **self._auth, **(headers or {})}
+    def get_json(self, url: str, headers: Mapping[str, str] | None = None, *,
+                 xml_reader: Callable[[bytes, str], Any] | None = None) -> Any:
+        """GET a URL and decode its JSON body, retrying 429 and 5xx answers.
+
+        With `xml_reader`, an XML body (recognised by its content) is accepted too and turned into the
+        document `xml_reader(body, url)` returns; that document is what the cache keeps.
+        """
+        accept = "application/json, application/xml;q=0.9" if xml_reader else "application/json"
+        all_headers = {"Accept": accept, **self._auth, **(headers or {})}
         cached = self.cache.lookup(url, all_headers) if self.cache else None
         request_headers = {**all_headers, **cached.validators()} if cached else all_headers
         for attempt in range(self.retries + 1):
@@ -71,7 +77,7 @@ class HttpClient:
                     log.info("%s not modified; using the cached copy", url)
                     document = cached.document
                 else:
-                    document = self._decode(response, url)
+                    document = self._decode(response, url, xml_reader)
                     if self.cache is not None:
                         self.cache.store(url, all_headers, response.headers, document)
             if retry:
@@ -114,7 +120,8 @@ class HttpClient:
                              status=response.status_code, hint="try again later")
         return max(delay, 0.0)
 
-    def _decode(self, response: requests.Response, url: str) -> Any:
+    def _decode(self, response: requests.Response, url: str,
+                xml_reader: Callable[[bytes, str], Any] | None = None) -> Any:
         body = self._read_body(response, url)
         if response.status_code in RETRY_STATUSES:
             raise FetchError(f"the server kept failing ({self.retries} retries)", url=url,
@@ -124,6 +131,8 @@ class HttpClient:
             raise FetchError("the server refused the request", url=url, status=response.status_code,
                              detail=_detail(body), hint=HINTS.get(response.status_code, ""))
         content_type = response.headers.get("Content-Type", "")
+        if xml_reader is not None and body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+            return xml_reader(body, url)
         if "json" not in content_type and body.lstrip()[:1] not in (b"{", b"["):
             raise FetchError(f"expected JSON but got {content_type or 'an unknown type'}", url=url,
                              status=response.status_code, detail=_snippet(body),

@@ -16,7 +16,11 @@ from .events import serve_juliacon_legacy, serve_pyconfr_current
 from .server import running
 
 FRAB_FILES = {"39c3": "ccc-39c3/everything.schedule.json", "36c3": "ccc-36c3/everything.schedule.json",
-              "divoc": "divoc_r2r/schedule.json"}
+              "divoc": "divoc_r2r/schedule.json",
+              # frab / c3voc / pentabarf XML, read through the same frab path
+              "39c3-xml": "ccc-39c3/everything.schedule.xml", "36c3-xml": "ccc-36c3/everything.schedule.xml",
+              "divoc-xml": "divoc_r2r/schedule.xml", "fosdem2025": "fosdem-2025/schedule.xml",
+              "gpn17": "gpn17/schedule.xml", "jh23hh": "jh23hh/schedule.xml"}
 SOURCES = ("demo", "juliacon2023", "pyconfr2025", *FRAB_FILES)
 
 
