@@ -13,14 +13,12 @@ import contextlib
 import importlib.util
 import json
 import os
-import queue
 import random
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +27,7 @@ from typing import Any
 
 import pytest
 import requests
-from support.processes import group_members, started
+from support.processes import Lines, group_members, started
 from support.server import ApiServer, Reply, running
 from support.site import tree
 
@@ -86,30 +84,6 @@ def moments(count: int, span: float, rng: random.Random) -> list[tuple[float, si
     """`count` delays stepped evenly over `span` seconds (each jittered within its step), each with a signal."""
     return [(span * (step + rng.random()) / count, rng.choice((signal.SIGINT, signal.SIGTERM)))
             for step in range(count)]
-
-
-class Lines:
-    """The tool's output, read line by line on a thread (so waiting for a line never blocks forever)."""
-
-    def __init__(self, process: Any) -> None:
-        self.seen: list[str] = []
-        self._lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
-
-    def _read(self, stream: Any) -> None:
-        for line in stream:
-            self._lines.put(line)
-
-    def wait_for(self, pattern: str, seconds: float = 60.0) -> re.Match[str]:
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise AssertionError(f"no line matching {pattern!r} in {seconds} s; output: {self.seen}") from None
-            self.seen.append(line)
-            if match := re.search(pattern, line):
-                return match
 
 
 @dataclass

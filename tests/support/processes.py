@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
+import re
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_PY = ROOT / "build.py"
@@ -46,6 +51,31 @@ def started(args: Sequence[str], cwd: Path, **popen: object) -> Iterator[subproc
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
+
+
+class Lines:
+    """The tool's output, read line by line on a thread (so waiting for a line never blocks forever)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.seen: list[str] = []
+        self._lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self._lines.put(line)
+
+    def wait_for(self, pattern: str, seconds: float = 60.0) -> re.Match[str]:
+        """The match of the first line from now on that matches `pattern`; AssertionError after `seconds`."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no line matching {pattern!r} in {seconds} s; output: {self.seen}") from None
+            self.seen.append(line)
+            if match := re.search(pattern, line):
+                return match
 
 
 def _live_processes() -> Iterator[tuple[int, int, int, str]]:
