@@ -100,11 +100,15 @@ def _signal_state() -> tuple[dict[int, Any], frozenset[int]]:
             frozenset(signal.pthread_sigmask(signal.SIG_BLOCK, ())))
 
 
+_PRISTINE = _signal_state()  # as the runner started: a module fixture that changes it is caught at its first test
+
+
 @pytest.fixture(autouse=True)
 def signal_handling_unchanged(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Fail the test that leaves the runner's signal dispositions or mask changed (after restoring them)."""
-    handlers, mask = _signal_state()
+    """Fail the test that leaves the runner's signal dispositions or mask changed, by itself or through a fixture
+    it uses (after restoring them, so one leak fails one test)."""
     yield
+    handlers, mask = _PRISTINE
     after_handlers, after_mask = _signal_state()
     changed = [signal.Signals(s).name for s in GUARDED_SIGNALS if after_handlers[s] != handlers[s]]
     if after_mask != mask:
@@ -113,4 +117,5 @@ def signal_handling_unchanged(request: pytest.FixtureRequest) -> Iterator[None]:
         signal.signal(signum, handler)
     signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     if changed:
-        pytest.fail(f"{request.node.nodeid} left the test runner's signal handling changed: {', '.join(changed)}")
+        pytest.fail(f"{request.node.nodeid} (or a fixture it uses) left the test runner's signal handling "
+                    f"changed: {', '.join(changed)}")
