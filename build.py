@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generator.cli import main  # noqa: E402
+from generator.cli import console  # noqa: E402
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    console()

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from .atomic import replace_file
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, PROJECT_ROOT, Settings
 from .sources import snapshot
 from .sources.raw import RawEvent
@@ -62,11 +63,9 @@ def remember(settings: Settings, key: str) -> None:
     record, manifest = _record(settings), manifest_digest(settings.out)
     if not key or not manifest:
         return
-    temporary = record.with_name(f".{record.name}.{os.getpid()}.tmp")
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps({"key": key, "manifest": manifest}), encoding="utf-8")
-        os.replace(temporary, record)
+        replace_file(record, json.dumps({"key": key, "manifest": manifest}).encode("utf-8"))
     except OSError as exc:  # only costs the next unchanged rebuild its shortcut
         log.warning("cannot write %s: %s", record, exc.strerror or exc)
 

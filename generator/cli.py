@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import signal
 import sys
-import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,10 +13,12 @@ from pathlib import Path
 from . import __version__
 from .config import Given, Settings, load_settings
 from .errors import BuildError
+from .interrupts import exit_code, stop_on_signals
 
 log = logging.getLogger("generator")
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+# 130 and 143: stopped by SIGINT (Ctrl-C) or SIGTERM during a build, as a shell reports a process they ended
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 3, 130, 143
 
 
 def parser() -> argparse.ArgumentParser:
@@ -89,22 +89,36 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return dataclasses.replace(load_settings(flags, config=args.config), quiet=bool(args.quiet))
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+def main(argv: Sequence[str] | None = None, *, restore_signals: bool = True) -> int:
+    """Run a build (and, with --serve, the preview); return the exit code.
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run a build; return the exit code."""
+    SIGINT and SIGTERM stop it at any moment: the output directory keeps every file old or new, no temporary
+    file, worker process or thread is left, and the exit code is 130 (SIGINT) or 143 (SIGTERM); stopping
+    --serve that way is its normal end (0). With `restore_signals` (in-process callers such as tests) the
+    caller's signal dispositions are put back afterwards; without, later signals are ignored (the process exits).
+    """
     args = parser().parse_args(argv)
     if args.watch and args.serve is None:
         parser().error("--watch needs --serve")
     level = logging.ERROR if args.quiet else logging.INFO if args.verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    with stop_on_signals(restore=restore_signals):
+        try:
+            return _run(args)
+        except KeyboardInterrupt as exc:  # between _run's own handlers, e.g. while the preview stops
+            return exit_code(exc)
+
+
+def console() -> None:
+    """The command's entry point (`build.py`, `pretalx-static`): exit with main()'s code. A signal that comes
+    after the work is done, while the interpreter exits, is ignored rather than turned into a traceback."""
+    raise SystemExit(main(restore_signals=False))
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         from .pipeline import build  # heavy imports only after the arguments are known
         from .progress import Progress
-        if threading.current_thread() is threading.main_thread():  # a stopped CI job cleans up like Ctrl-C
-            signal.signal(signal.SIGTERM, _interrupt)
         settings = settings_from(args)
         if args.watch:
             from .serve import for_watching
@@ -114,9 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         print("The output directory was left as it was.", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("interrupted; the output directory was left as it was.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        print("interrupted; every output file is as the last build or this one left it, none half-written.",
+              file=sys.stderr)
+        return exit_code(exc)
     except OSError as exc:  # a file the build itself reads or writes (snapshot, templates, static files)
         print(f"error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         print("  hint: check the path, its permissions and the free disk space", file=sys.stderr)
@@ -135,4 +150,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    console()

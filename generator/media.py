@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,8 @@ import requests
 from markupsafe import escape
 
 from . import urls
+from .atomic import replace_file
+from .concurrency import run_concurrently
 from .config import Settings
 from .errors import DataError
 from .model import Conference
@@ -83,8 +84,7 @@ def mirror(conference: Conference, settings: Settings, session: requests.Session
     wanted = media_urls(conference)
     fetcher = Fetcher(session or requests.Session(), settings.cache_dir / "media",
                       max_bytes=settings.media_max_bytes, timeout=settings.timeout)
-    with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
-        outcomes = list(pool.map(fetcher.get, wanted))
+    outcomes = run_concurrently([functools.partial(fetcher.get, url) for url in wanted], settings.concurrency)
     images: dict[str, Image] = {}
     refused: dict[str, str] = {}
     for url, outcome in zip(wanted, outcomes):
@@ -197,9 +197,7 @@ class Fetcher:
             self.cache.mkdir(parents=True, exist_ok=True)
             for target, data in ((body, content),
                                  (meta, json.dumps({"url": url, "content_type": content_type}).encode())):
-                temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-                temporary.write_bytes(data)
-                os.replace(temporary, target)
+                replace_file(target, data)
         except OSError as exc:
             log.warning("cannot cache %s in %s: %s", url, self.cache, exc.strerror)  # the build goes on
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import logging
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
+
+from .interrupts import STOP_SIGNALS, deferred
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +45,12 @@ def run_in_order(tasks: Sequence[Task], weights: Sequence[int] | None = None,
     # (and so copy) every page the parent's data sits on
     gc.freeze()
     try:
-        with context.Pool(workers, initializer=_adopt, initargs=(tasks,)) as pool:
+        # an interrupt while the workers are forked would leave those already started without a pool to stop
+        # them (Pool.__init__ cleans up after an Exception only): the signal waits until the pool exists, then
+        # `with` terminates every worker as the KeyboardInterrupt unwinds
+        with deferred():
+            pool = context.Pool(workers, initializer=_adopt, initargs=(tasks, os.getpid()))
+        with pool:
             for (start, stop), files in zip(chunks, pool.imap(_run_chunk, chunks)):
                 if files is None:  # a task failed in a worker: run it here, so the real error surfaces as serially
                     for task in tasks[start:stop]:
@@ -65,11 +75,27 @@ def _chunks(weights: Sequence[int]) -> list[tuple[int, int]]:
     return chunks
 
 
-def _adopt(tasks: Sequence[Task]) -> None:
+def _adopt(tasks: Sequence[Task], parent: int) -> None:
+    """Set up a worker: signals as the parent expects them, the tasks from the parent's memory."""
     global _inherited
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool stops its workers with SIGTERM: no traceback
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C (sent to the whole terminal group) is the parent's
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # forked while the parent deferred them
+    _die_with(parent)
     _inherited = tasks
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with(parent: int) -> None:
+    """Linux: end this worker when the parent dies, even by SIGKILL (prctl(2) PR_SET_PDEATHSIG); otherwise an
+    orphaned worker would wait forever on a queue whose writing end it holds itself."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[File] | None:

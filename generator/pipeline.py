@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
@@ -144,8 +145,10 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     for jobs in itertools.zip_longest(*(html.page_jobs(locale) for locale in locales)):
         work += [(job.weight, functools.partial(_page, html, job)) for job in jobs if job is not None]
     work.sort(key=lambda item: -item[0])
-    for path, content, owner in parallel.run_in_order([task for _, task in work], [weight for weight, _ in work]):
-        plan.add(path, content, owner)
+    # closed at once when anything (an error, an interrupt) stops this loop: the worker processes end with it
+    with contextlib.closing(parallel.run_in_order([task for _, task in work], [weight for weight, _ in work])) as files:
+        for path, content, owner in files:
+            plan.add(path, content, owner)
     for name, content in static_files([*settings.static_dirs, DEFAULT_STATIC]):
         if name not in offline.SOURCES:  # the service worker ships only with --offline, filled in
             plan.add(f"static/{name}", content, f"static file {name}")

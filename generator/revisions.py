@@ -16,11 +16,11 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import replace_file
 from .model import Conference, Entry
 
 log = logging.getLogger(__name__)
@@ -106,11 +106,8 @@ def save(path: Path, revisions: Mapping[str, Revision]) -> None:
     """Write the record atomically (sorted keys: the same revisions give the same bytes)."""
     entries = {key: {"sequence": r.sequence, "stamp": r.stamp.isoformat(), "fingerprint": r.fingerprint}
                for key, r in sorted(revisions.items())}
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps({"format": FORMAT, "entries": entries}, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, path)
+        replace_file(path, json.dumps({"format": FORMAT, "entries": entries}, sort_keys=True).encode("utf-8"))
     except OSError as exc:  # the site is written; only the next build's sequences suffer
         log.warning("cannot write the calendar revision record %s: %s", path, exc.strerror or exc)
-        temporary.unlink(missing_ok=True)

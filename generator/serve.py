@@ -107,9 +107,10 @@ class Watcher:
         self.rebuild()
         return True
 
-    def run(self, stop: threading.Event, interval: float = POLL_SECONDS) -> None:
-        """Check every `interval` seconds until `stop` is set."""
-        while not stop.wait(interval):
+    def run(self, interval: float = POLL_SECONDS) -> None:
+        """Check every `interval` seconds, until an interrupt (KeyboardInterrupt) ends it."""
+        while True:
+            time.sleep(interval)
             self.check()
 
 
@@ -144,20 +145,23 @@ def rebuild_reporting(settings: Settings) -> None:
 
 
 def serve_until_interrupted(settings: Settings, *, port: int, watch: bool) -> None:
-    """Serve `settings.out` (rebuilding on changes when `watch`) until Ctrl-C."""
+    """Serve `settings.out` (rebuilding on changes when `watch`) until Ctrl-C or SIGTERM.
+
+    Rebuilds run in this (the main) thread, where an interrupt arrives: one that comes during a rebuild stops it
+    as it would stop any build (every file old or new, no temporary file, no worker left); only the HTTP server
+    runs in a thread, and it is shut down before this returns.
+    """
     server = PreviewServer(settings.out, port).start()
-    stop = threading.Event()
-    if watch:
-        again = rebuild_settings(settings)
-        watcher = Watcher(watched_paths(settings), lambda: rebuild_reporting(again))
-        threading.Thread(target=watcher.run, args=(stop,), name="watcher", daemon=True).start()
-    print(f"serving {settings.out} at {server.url}" + (" (rebuilding on changes)" if watch else "")
-          + "; Ctrl-C stops", flush=True)
-    try:
-        while True:
-            time.sleep(3600)
+    try:  # from here on, an interrupt is the preview's normal end
+        print(f"serving {settings.out} at {server.url}" + (" (rebuilding on changes)" if watch else "")
+              + "; Ctrl-C stops", flush=True)
+        if watch:
+            again = rebuild_settings(settings)
+            Watcher(watched_paths(settings), lambda: rebuild_reporting(again)).run()
+        else:
+            while True:
+                time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:
-        stop.set()
         server.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -13,15 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .atomic import TEMP_SUFFIX, is_temporary, replace_file
 from .errors import OutputError
 
 log = logging.getLogger(__name__)
 
 MANIFEST = ".pretalx-static-manifest.json"
-TEMP_SUFFIX = ".pretalx-static.tmp"  # `.{name}.{pid}{TEMP_SUFFIX}`: only this tool makes such names
 
 Advance = Callable[[int], None]
-WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 @dataclass
@@ -175,8 +173,7 @@ def _scan_with_folders(out: Path) -> tuple[set[str], set[str]]:
 
 
 def _is_temporary(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
-    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+    return is_temporary(path.rsplit("/", 1)[-1])
 
 
 def _same_bytes(target: Path, content: bytes, exists: bool) -> bool:
@@ -191,21 +188,10 @@ def _same_bytes(target: Path, content: bytes, exists: bool) -> bool:
 
 
 def _atomic_write(target: str, content: bytes) -> None:
-    """Write `content` to a temporary file beside `target`, then rename it over `target` (atomic on POSIX)."""
-    folder, name = os.path.split(target)
-    temporary = os.path.join(folder, f".{name}.{os.getpid()}{TEMP_SUFFIX}")
+    """Replace `target` atomically; a failure is an OutputError naming the file."""
     try:
-        handle = os.open(temporary, WRITE_FLAGS, 0o666)  # never through a symlink someone put in its place
-        try:
-            view = memoryview(content)
-            while view:
-                view = view[os.write(handle, view):]
-        finally:
-            os.close(handle)
-        os.replace(temporary, target)
+        replace_file(target, content)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}",
                           hint="check permissions and free space; files already replaced are complete") from None
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from support.processes import children_of
 from support.server import ApiServer, running
 
 # CI sets this so that a missing pretalx lab or browser fails the run instead of skipping tests.
@@ -75,7 +77,45 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """With REQUIRE_ALL_TIERS=1, any skipped test fails the run."""
+    """The run fails if it leaves a process of ours running, or (with REQUIRE_ALL_TIERS=1) skipped any test."""
+    leftovers = children_of(os.getpid())
+    if leftovers:
+        print(f"\n{len(leftovers)} process(es) started by the tests are still running: {leftovers[:3]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
     if REQUIRE_ALL_TIERS and _skipped and exitstatus == 0:
         print(f"\nREQUIRE_ALL_TIERS=1: {len(_skipped)} test(s) were skipped, e.g. {_skipped[0]}")
-        session.exitstatus = 1
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# ---- the test runner's signal handling and processes are left as found -----------------------------------------
+# Tests that start the tool as a process set the dispositions they rely on (support/processes.py); tests that call
+# it in-process must not change the runner's: a changed SIGINT/SIGTERM disposition is inherited by every process
+# started after it (issue 18: a --serve process that ignored SIGINT outlived the suite).
+GUARDED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGCHLD",
+                                                           "SIGPIPE", "SIGUSR1", "SIGUSR2"))
+
+
+def _signal_state() -> tuple[dict[int, Any], frozenset[int]]:
+    return ({signum: signal.getsignal(signum) for signum in GUARDED_SIGNALS},
+            frozenset(signal.pthread_sigmask(signal.SIG_BLOCK, ())))
+
+
+_PRISTINE = _signal_state()  # as the runner started: a module fixture that changes it is caught at its first test
+
+
+@pytest.fixture(autouse=True)
+def signal_handling_unchanged(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test that leaves the runner's signal dispositions or mask changed, by itself or through a fixture
+    it uses (after restoring them, so one leak fails one test)."""
+    yield
+    handlers, mask = _PRISTINE
+    after_handlers, after_mask = _signal_state()
+    changed = [signal.Signals(s).name for s in GUARDED_SIGNALS if after_handlers[s] != handlers[s]]
+    if after_mask != mask:
+        changed.append(f"signal mask {sorted(after_mask)} (was {sorted(mask)})")
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    if changed:
+        pytest.fail(f"{request.node.nodeid} (or a fixture it uses) left the test runner's signal handling "
+                    f"changed: {', '.join(changed)}")

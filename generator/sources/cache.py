@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..atomic import replace_file
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +62,11 @@ class HttpCache:
             return
         path = self._path(url, headers)
         entry = {"format": FORMAT, "url": url, "etag": etag, "last_modified": last_modified, "document": document}
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(json.dumps(entry, ensure_ascii=False).encode())
-            os.replace(temporary, path)
+            replace_file(path, json.dumps(entry, ensure_ascii=False).encode())
         except OSError as exc:  # a cache that cannot be written only costs speed
             log.warning("cannot write the HTTP cache at %s: %s", path, exc.strerror or exc)
-            temporary.unlink(missing_ok=True)
 
     def _path(self, url: str, headers: Mapping[str, str]) -> Path:
         lowered = {key.lower(): value for key, value in headers.items()}

@@ -8,13 +8,13 @@ import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
+from ..concurrency import run_concurrently
 from ..errors import FetchError
 from .cache import HttpCache
 from .raw import too_deep
@@ -214,15 +214,7 @@ class HttpClient:
 
     def concurrently(self, calls: Sequence[Callable[[], T]]) -> list[T]:
         """The results of `calls`, run on up to `concurrency` threads, in order; the first failure (in order) is raised."""
-        if len(calls) <= 1 or self.concurrency == 1:
-            return [call() for call in calls]
-        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(calls))) as pool:
-            futures = [pool.submit(call) for call in calls]
-            try:
-                return [future.result() for future in futures]
-            finally:
-                for future in futures:
-                    future.cancel()  # after a failure, do not start what is still queued
+        return run_concurrently(calls, self.concurrency)
 
 
 T = TypeVar("T")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..atomic import replace_file
 from ..errors import SourceError
 from .raw import KINDS, RawEvent
 
@@ -28,9 +29,7 @@ def dumps(raw: RawEvent) -> bytes:
 def save(raw: RawEvent, path: Path) -> None:
     """Write a snapshot file (atomically: a reader never sees half of it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(dumps(raw))
-    temporary.replace(path)
+    replace_file(path, dumps(raw))
 
 
 def load(data: Any, origin: str) -> RawEvent:
