@@ -11,7 +11,7 @@ from ..i18n import locale_code
 from ..model import Multilingual, Resource, Room, Session, SessionType, Slot, Speaker, Track
 from ..sources.raw import RawEvent
 from . import checks
-from .assemble import Parts, parse_date, parse_time, slot, zone_or_utc
+from .assemble import Parts, event_zone, parse_date, parse_time, slot
 from .checks import Problems, clean_line, clean_text, multilingual
 
 
@@ -50,11 +50,12 @@ def event_locales(event: dict[str, Any], problems: Problems) -> tuple[tuple[str,
     return locales, default
 
 
-def to_parts(raw: RawEvent, problems: Problems) -> Parts:
-    """Read the event, collections and latest schedule of the current API."""
+def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) -> Parts:
+    """Read the event, collections and latest schedule of the current API; `time_zone` replaces the event's."""
     docs = raw.documents
     event = _dict(docs.get("event"), "event")
-    timezone = zone_or_utc(event.get("timezone"), "event", problems)
+    timezone = event_zone(event.get("timezone"), (item.get(key) for item in items(docs, "slots") for key in ("start", "end")),
+                          "event", problems, time_zone)
     locales, default_locale = event_locales(event, problems)
     parts = Parts(slug=clean_text(event.get("slug")) or "event", name=multilingual(event.get("name")),
                   timezone=timezone, locales=locales, default_locale=default_locale,
@@ -206,5 +207,5 @@ def _dict(value: Any, name: str) -> dict[str, Any]:
 
 
 def _zone(name: str):
-    from zoneinfo import ZoneInfo
-    return ZoneInfo(name)
+    from ..timezones import zone_of
+    return zone_of(name)

@@ -57,7 +57,7 @@ class SlotViews:
         conf, locale, session, slot = self.conference, self.locale, entry.session, entry.slot
         room = conf.room(slot.room_id)
         track = conf.track(session.track_id)
-        day = conf.day_of(slot.start)
+        day = conf.day_of_slot(slot)
         content_locale = session.content_locale or ""
         return SlotView(
             code=session.code, page="" if session.is_break else urls.talk(locale, session.code), title=self._t(session.title),
@@ -65,7 +65,7 @@ class SlotViews:
             lang=content_locale if content_locale != locale else "",
             speakers=", ".join(p.name for p in conf.speakers_of(session)) if session.speaker_codes else None,
             day=day.isoformat(), day_label=i18n.short_date(day, locale),
-            start=slot.start.isoformat(), end=slot.end.isoformat(),
+            start=conf.local(slot.start).isoformat(), end=conf.local(slot.end).isoformat(),
             start_time=i18n.time_of_day(slot.start, conf.zone, locale),
             end_time=i18n.time_of_day(slot.end, conf.zone, locale),
             room=room.slug, room_name=self._t(room.name),
