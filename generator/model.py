@@ -299,6 +299,12 @@ class Conference:
         """The conference day a moment belongs to by the day-change hour."""
         return conference_day(moment.astimezone(self.zone), self.day_change_hour)
 
+    def night_of(self, slot: Slot) -> dt.date | None:
+        """The conference day a slot belongs to when it is not the calendar date the slot starts on (a 00:30 set
+        of Saturday's night, on Sunday), else None: pages show the calendar date, and this day beside it."""
+        day = self.day_of_slot(slot)
+        return day if day != self.local(slot.start).date() else None
+
     def day_of_slot(self, slot: Slot) -> dt.date:
         """The conference day of a slot: the one the source lists it under, else the day-change hour's.
 
