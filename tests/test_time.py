@@ -162,6 +162,16 @@ def test_an_api_slot_across_the_spring_change_lasts_30_minutes_everywhere(built)
     assert instant(vevent["DTEND"]) - instant(vevent["DTSTART"]) == dt.timedelta(minutes=30)
 
 
+def test_an_api_slot_without_an_end_lasts_its_duration_in_absolute_time(built):
+    snapshot = case("dst-api.snapshot.json")
+    slot = next(s for s in snapshot["documents"]["slots"] if s["start"] == "2026-03-29T01:45:00+01:00")
+    del slot["end"]  # the slot keeps "duration": 30
+    site = built(snapshot)
+
+    vevent = next(v for v in calendar(site).walk("VEVENT") if instant(v["DTSTART"]) == utc(2026, 3, 29, 0, 45))
+    assert instant(vevent["DTEND"]) == utc(2026, 3, 29, 1, 15)  # 03:15 CEST, not 02:15 (no such time) or 03:15 CET
+
+
 # ---- 2. the VTIMEZONE, checked against zoneinfo -----------------------------------------------------------------
 
 def zoneinfo_changes(name: str, year: int) -> list[tuple[dt.datetime, dt.timedelta, dt.timedelta]]:

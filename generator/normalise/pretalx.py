@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -98,7 +99,11 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
         if room_id is None:
             problems.warn(where, "has no room; left out of the timetable")
         start = parse_time(item.get("start"), zone, where, problems)
-        found = slot(start, parse_time(item.get("end"), zone, where, problems) if start else None, room_id)
+        if start and not item.get("end") and integer(item.get("duration")) is not None:
+            end = start + dt.timedelta(minutes=item["duration"])  # on the UTC instant: right across a DST change
+        else:
+            end = parse_time(item.get("end"), zone, where, problems) if start else None
+        found = slot(start, end, room_id)
         if found is None:
             continue
         submission = ref(item.get("submission"))
