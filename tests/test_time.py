@@ -496,3 +496,31 @@ def test_a_zero_length_session_has_no_dtend_equal_to_its_dtstart(built):
     assert "DTEND" not in vevent  # RFC 5545 3.6.1: without DTEND the event ends when it starts
     assert vevent.decoded("DTSTART") == dt.datetime.fromisoformat("2026-06-01T10:00:00+02:00")
     assert frab_events(site)["Lightning slot"][1]["duration"] == "00:00"
+
+
+def test_a_reader_can_pass_its_own_days_or_day_change_hour_to_the_model():
+    """The hook an XML reader uses (FOSDEM's <day_change>, pentabarf's <day>): days and an hour in Parts."""
+    from generator.model import Multilingual, Room, Session, Slot
+    from generator.normalise.assemble import Parts, SourceDay, assemble
+    from generator.normalise.checks import Problems
+
+    berlin = ZoneInfo("Europe/Berlin")
+    early = dt.datetime(2026, 2, 1, 8, 0, tzinfo=berlin).astimezone(UTC)  # 08:00 on Sunday
+
+    def parts(**fields) -> Parts:
+        return Parts(slug="x", name=Multilingual.of("X"), timezone="Europe/Berlin", locales=("en",),
+                     default_locale="en", rooms=[Room("r", "", Multilingual.of("R"))], **fields)
+
+    def session(day: dt.date | None = None) -> Session:
+        return Session("S1", Multilingual.of("S"), (Slot(early, early + dt.timedelta(hours=1), "r", day=day),))
+
+    by_hour = assemble(parts(sessions=[session()], day_change_hour=9), Problems(False))
+    assert [d.date for d in by_hour.days] == [dt.date(2026, 1, 31)]  # before 09:00: still Saturday
+
+    listed = [SourceDay(dt.date(2026, 2, 1), dt.datetime(2026, 2, 1, 7, 0, tzinfo=UTC), dt.datetime(2026, 2, 1, 17, 0, tzinfo=UTC))]
+    by_source = assemble(parts(sessions=[session(dt.date(2026, 2, 1))], days=listed, day_change_hour=9), Problems(False))
+    assert [(d.date, d.start, d.end) for d in by_source.days] == [(listed[0].date, listed[0].start, listed[0].end)]
+    assert by_source.day_of_slot(by_source.sessions[0].slots[0]) == dt.date(2026, 2, 1)
+
+    overridden = assemble(parts(sessions=[session(dt.date(2026, 2, 1))], days=listed), Problems(False), day_change_hour=10)
+    assert [d.date for d in overridden.days] == [dt.date(2026, 1, 31)]

@@ -35,6 +35,8 @@ class Parts:
     released: dt.datetime | None = None
     source_kind: str = ""
     days: list[SourceDay] = field(default_factory=list)  # the source's own days, when it lists them
+    # the source's own day-change hour (FOSDEM's <day_change>), used for days the source does not list
+    day_change_hour: int | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int | None = Non
 
     Days are the source's own (`parts.days`, each slot on the day the source lists it under) unless
     `day_change_hour` is given (--day-change): then every day runs from that hour to the same hour the next day.
-    Without either, the day-change hour is DEFAULT_DAY_CHANGE_HOUR."""
+    Without either, the source's hour (`parts.day_change_hour`), else DEFAULT_DAY_CHANGE_HOUR."""
     use_source_days = day_change_hour is None and bool(parts.days)
     locale = parts.default_locale
     rooms = _unique_slugs(parts.rooms, lambda r: choose(r.name, locale, locale) or f"room-{r.id}", "room")
@@ -198,7 +200,7 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int | None = Non
     presenting = {code for session in sessions.values() for code in session.speaker_codes}
     speakers = {code: speaker for code, speaker in speakers.items() if code in presenting}
     start_date, end_date = event_dates(parts.start_date, parts.end_date, problems)
-    hour = DEFAULT_DAY_CHANGE_HOUR if day_change_hour is None else day_change_hour
+    hour = next(h for h in (day_change_hour, parts.day_change_hour, DEFAULT_DAY_CHANGE_HOUR) if h is not None)
     zone = timezones.zone_of(parts.timezone)
     source_days = _source_days(parts.days, hour, zone) if use_source_days else ()
     problems.check()
