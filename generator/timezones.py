@@ -107,6 +107,13 @@ def is_fixed_offset(name: str) -> bool:
     return bool(FIXED_OFFSET.fullmatch(name))
 
 
+def repeated(moment: dt.datetime, zone: dt.tzinfo) -> bool:
+    """True when the wall time of `moment` in `zone` occurs twice (02:30 in the night summer time ends): a
+    local time alone does not say which instant it is."""
+    local = moment.astimezone(zone)
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
 def fixed_offset_name(offset: dt.timedelta) -> str:
     """Our name for a fixed offset: "UTC" for zero, else "UTC+05:30", "UTC-03:00"."""
     if not offset:
@@ -138,14 +145,14 @@ def from_offsets(observed: Iterable[tuple[dt.datetime, dt.timedelta]]) -> str | 
     return fixed_offset_name(common)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _candidate_zones() -> tuple[str, ...]:
     """IANA region zones (Europe/Berlin), sorted; Etc/ and the old aliases without a region are left out."""
     return tuple(sorted(name for name in available_timezones()
                         if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _is_iana(name: str) -> bool:
     try:
         ZoneInfo(name)

@@ -7,7 +7,6 @@ from our normaliser. iCal is read back with icalendar's public API.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import logging
@@ -524,3 +523,12 @@ def test_a_reader_can_pass_its_own_days_or_day_change_hour_to_the_model():
 
     overridden = assemble(parts(sessions=[session(dt.date(2026, 2, 1))], days=listed), Problems(False), day_change_hour=10)
     assert [d.date for d in overridden.days] == [dt.date(2026, 1, 31)]
+
+
+def test_pages_name_the_zone_of_a_time_that_occurs_twice(built):
+    site = built("dst-autumn.json")
+    first = (site / "talk/503/index.html").read_text()
+    second = (site / "talk/502/index.html").read_text()
+
+    assert ">02:30 CEST<" in first and ">02:30 CET<" in second
+    assert ">01:30<" in (site / "talk/501/index.html").read_text()  # 01:30 occurs once: no abbreviation

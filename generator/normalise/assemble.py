@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from .. import timezones
+from ..errors import OutputError
 from ..i18n import choose
 from ..model import (DEFAULT_DAY_CHANGE_HOUR, Conference, Day, Multilingual, Room, Session, SessionType,
                      Slot, Speaker, Track)
-from .. import timezones
-from ..errors import OutputError
 from .checks import Problems, safe_code, slugify
 
 

@@ -12,11 +12,11 @@ from ..errors import SourceError
 from ..i18n import locale_code
 from ..model import Resource, Room, Session, SessionType, Slot, Speaker, Track
 from ..sources.raw import RawEvent
-from . import checks
 from ..timezones import zone_of
+from . import checks
 from .assemble import Parts, SourceDay, event_zone, parse_date, parse_time
-from .durations import parse_duration
 from .checks import Problems, clean_line, clean_text, multilingual
+from .durations import parse_duration
 from .pretalx import integer, listed, ref
 
 TALK_CODE_IN_URL = re.compile(r"/talk/([A-Za-z0-9]+)/?$")

@@ -154,10 +154,9 @@ class IcalRenderer:
         (the autumn night's two 02:30s: RFC 5545 3.3.5 would read both as the first)."""
         if self.in_utc:
             return _moment(moment.astimezone(dt.timezone.utc))
-        local = moment.astimezone(self.conference.zone)
-        if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        if timezones.repeated(moment, self.conference.zone):
             return _moment(moment.astimezone(dt.timezone.utc))
-        return _moment(local)
+        return _moment(moment.astimezone(self.conference.zone))
 
     def _t(self, value: Multilingual) -> str:
         return choose(value, self.locale, self.conference.default_locale)

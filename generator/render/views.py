@@ -7,9 +7,10 @@ template costs several times what reading an attribute does.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from .. import i18n, urls
+from .. import i18n, timezones, urls
 from ..i18n import choose
 from ..model import Conference, Entry, Multilingual
 
@@ -71,11 +72,16 @@ class SlotViews:
             day=day.isoformat(), date=date.isoformat(), date_label=i18n.short_date(date, locale),
             night_label=i18n.short_date(night, locale) if night else "",
             start=conf.local(slot.start).isoformat(), end=conf.local(slot.end).isoformat(),
-            start_time=i18n.time_of_day(slot.start, conf.zone, locale),
-            end_time=i18n.time_of_day(slot.end, conf.zone, locale),
+            start_time=self._clock(slot.start), end_time=self._clock(slot.end),
             room=room.slug, room_name=self._t(room.name),
             track=track.slug if track else "", track_name=self._t(track.name) if track else "",
             colour=(track.color or "") if track else "")
+
+    def _clock(self, moment: dt.datetime) -> str:
+        """The wall-clock time; with the zone's abbreviation ("02:30 CET") where that time occurs twice."""
+        zone = self.conference.zone
+        shown = i18n.time_of_day(moment, zone, self.locale)
+        return f"{shown} {moment.astimezone(zone).tzname()}" if timezones.repeated(moment, zone) else shown
 
     def _t(self, value: Multilingual) -> str:
         return choose(value, self.locale, self.conference.default_locale)
