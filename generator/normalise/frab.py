@@ -64,7 +64,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
     speakers: dict[str, Speaker] = {}
     sessions: dict[str, Session] = {}
 
-    parts.days = _days(conference["days"], zone, problems)
+    parts.days = _days(conference["days"], zone)
     listed_days = {id(day): found.date for day, found in _dated_days(conference["days"], zone, problems)}
     for listed_day, listed_room, event in events:
         code = _event_code(event)
@@ -225,7 +225,7 @@ def _dated_days(days: list[Any], zone: dt.tzinfo, problems: Problems) -> list[tu
     return found
 
 
-def _days(days: list[Any], zone: dt.tzinfo, problems: Problems) -> list[SourceDay]:
+def _days(days: list[Any], zone: dt.tzinfo) -> list[SourceDay]:
     """The schedule's own days, once each; none when one cannot be dated (then the day-change hour decides)."""
     dated = _dated_days(days, zone, _Unlogged())  # the warnings come once, from the reading for events
     if len(dated) != sum(isinstance(day, dict) for day in days):
