@@ -10,7 +10,7 @@ from .. import timezones
 from ..errors import OutputError
 from ..i18n import choose
 from ..model import (DEFAULT_DAY_CHANGE_HOUR, Conference, Day, Multilingual, Room, Session, SessionType,
-                     Slot, Speaker, Track)
+                     Slot, Speaker, Track, conference_day)
 from .checks import Problems, safe_code, slugify
 
 
@@ -202,7 +202,10 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int | None = Non
     start_date, end_date = event_dates(parts.start_date, parts.end_date, problems)
     hour = next(h for h in (day_change_hour, parts.day_change_hour, DEFAULT_DAY_CHANGE_HOUR) if h is not None)
     zone = timezones.zone_of(parts.timezone)
-    source_days = _source_days(parts.days, hour, zone) if use_source_days else ()
+    # a session on a day the source does not list (pretalx drops those from its export) still gets its day
+    needed = {slot.day if slot.day is not None else conference_day(slot.start.astimezone(zone), hour)
+              for session in sessions.values() for slot in session.slots}
+    source_days = _source_days(parts.days, needed, hour, zone) if use_source_days else ()
     problems.check()
     return Conference(
         slug=slugify(parts.slug, "event"), name=parts.name, timezone=parts.timezone,
@@ -214,8 +217,11 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int | None = Non
         released=parts.released, source_kind=parts.source_kind)
 
 
-def _source_days(days: list[SourceDay], hour: int, zone: dt.tzinfo) -> tuple[Day, ...]:
-    """The source's days as model Days, numbered from 1 in date order; a missing start or end is the hour's."""
+def _source_days(days: list[SourceDay], more: set[dt.date], hour: int, zone: dt.tzinfo) -> tuple[Day, ...]:
+    """The source's days and the dates in `more`, as model Days numbered from 1 in date order; a missing start
+    or end is the day-change hour's."""
+    known = {day.date for day in days}
+    days = days + [SourceDay(date) for date in more - known]
     result = []
     for index, day in enumerate(sorted(days, key=lambda d: d.date), start=1):
         def at(date: dt.date) -> dt.datetime:

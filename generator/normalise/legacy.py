@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..i18n import locale_code
 from ..model import Room, Session, SessionType, Speaker, Track
 from ..sources.raw import RawEvent
@@ -9,7 +11,8 @@ from ..timezones import zone_of
 from . import checks
 from .assemble import Parts, event_zone, parse_date, parse_time, slot
 from .checks import Problems, clean_line, clean_text, multilingual
-from .pretalx import code_of, event_locales, feedback_url, integer, is_public_state, items, listed, public_event_url, ref, resources, talk_url
+from .pretalx import (code_of, event_locales, feedback_url, integer, is_public_state, items, listed, pretalx_day,
+                      pretalx_days, public_event_url, ref, resources, talk_url)
 
 
 def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) -> Parts:
@@ -25,6 +28,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
                   timezone=timezone, locales=locales, default_locale=default_locale,
                   start_date=parse_date(event.get("date_from")), end_date=parse_date(event.get("date_to")),
                   url=public_event_url(raw.origin, event.get("slug")), source_kind=raw.kind)
+    parts.days = pretalx_days(parts.start_date, parts.end_date, zone)
     base = parts.url
 
     parts.rooms = sorted((Room(id=ref(r), slug="", name=multilingual(r.get("name")),
@@ -62,6 +66,8 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
             if room_id is None:
                 problems.warn(where, "slot has no room; left out of the timetable")
             found = slot(start, end, room_id)
+            if found is not None:
+                found = replace(found, day=pretalx_day(found.start, parts.start_date, zone))
         speaker_codes = []
         for person in listed(talk.get("speakers")):
             person_code = ref(person)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -12,7 +13,7 @@ from ..i18n import locale_code
 from ..model import Multilingual, Resource, Room, Session, SessionType, Slot, Speaker, Track
 from ..sources.raw import RawEvent
 from . import checks
-from .assemble import Parts, event_zone, parse_date, parse_time, slot
+from .assemble import Parts, SourceDay, event_zone, parse_date, parse_time, slot
 from .checks import Problems, clean_line, clean_text, multilingual
 
 
@@ -63,6 +64,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
                   start_date=parse_date(event.get("date_from")), end_date=parse_date(event.get("date_to")),
                   url=public_event_url(raw.origin, event.get("slug")), source_kind=raw.kind)
     zone = _zone(timezone)
+    parts.days = pretalx_days(parts.start_date, parts.end_date, zone)
     base = parts.url
 
     parts.rooms = [Room(id=ref(r), slug="", name=multilingual(r.get("name")),
@@ -106,6 +108,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
         found = slot(start, end, room_id)
         if found is None:
             continue
+        found = replace(found, day=pretalx_day(found.start, parts.start_date, zone))
         submission = ref(item.get("submission"))
         if submission is None:
             parts.sessions.append(Session(code=f"break-{slot_id}", title=_break_title(item.get("description")),
@@ -154,6 +157,34 @@ def slot_is_public(item: dict[str, Any]) -> bool:
     """False for a slot pretalx shows only to organisers: one it marks `is_visible: false` (its organiser
     serializer, TalkSlotOrgaSerializer, carries the flag), or a blocker."""
     return item.get("is_visible") is not False and item.get("slot_type") != "blocker"
+
+
+# pretalx's own days (ScheduleData.data in pretalx/schedule/interfaces/exporters.py, pretalx 2026.2): every date
+# of the event is a day, written as running from 04:00 to 03:59 the next day; a session belongs to the date it
+# starts on, or the day before when it starts before 03:00 (except on the first day)
+PRETALX_DAY_START = dt.time(4, 0)
+PRETALX_DAY_END = dt.time(3, 59)
+PRETALX_NIGHT_ENDS = 3
+MAX_DAYS = 366
+
+
+def pretalx_days(first: dt.date | None, last: dt.date | None, zone: dt.tzinfo) -> list[SourceDay]:
+    """The days pretalx lists for an event from `first` to `last` (none for a missing or absurd range)."""
+    if not first or not last or not 0 <= (last - first).days <= MAX_DAYS:
+        return []
+    def at(date: dt.date, time: dt.time) -> dt.datetime:
+        return dt.datetime.combine(date, time, tzinfo=zone).astimezone(dt.timezone.utc)
+    dates = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    return [SourceDay(date, at(date, PRETALX_DAY_START), at(date + dt.timedelta(days=1), PRETALX_DAY_END))
+            for date in dates]
+
+
+def pretalx_day(start: dt.datetime, first: dt.date | None, zone: dt.tzinfo) -> dt.date:
+    """The day pretalx lists a session starting at `start` under."""
+    local = start.astimezone(zone)
+    if local.hour < PRETALX_NIGHT_ENDS and local.date() != first:
+        return local.date() - dt.timedelta(days=1)
+    return local.date()
 
 
 def resources(items: Any, base: str | None) -> tuple[Resource, ...]:
