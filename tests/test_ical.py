@@ -290,7 +290,7 @@ def test_feed_stamp_comes_from_the_data_then_source_date_epoch_then_the_events_f
 
 
 def test_feed_stamp_of_an_event_without_dates_or_sessions_is_the_fixed_date():
-    event = dataclasses.replace(conference("39c3"), start_date=None, end_date=None, sessions=())
+    event = dataclasses.replace(conference("39c3"), start_date=None, end_date=None, sessions=(), source_days=())
 
     assert feed_stamp(event, {}) == FALLBACK_STAMP
 
