@@ -1,7 +1,7 @@
 """Time is absolute, zones are inferred, days are the source's, durations are read in every form (issue 12).
 
 Each case in tests/fixtures/cases is built into a real site; the expected values are written from the
-case's statement (tests/fixtures/cases/README.md) or read from the case file and `zoneinfo` here, never
+case's statement (tests/fixtures/README.md, from ../shared/cases/README.md) or read from the case file and `zoneinfo` here, never
 from our normaliser. iCal is read back with icalendar's public API.
 """
 
@@ -95,7 +95,7 @@ def events_of(document: dict) -> list[dict]:
 
 # ---- 2. time is absolute -----------------------------------------------------------------------------------------
 
-DST_AUTUMN_ENDS = {  # tests/fixtures/cases/README.md: dst-autumn.json
+DST_AUTUMN_ENDS = {  # tests/fixtures/README.md: cases/dst-autumn.json
     "Two-hour set across the clock change": (utc(2026, 10, 24, 23, 30), utc(2026, 10, 25, 1, 30)),
     "Half hour in the first 02:30": (utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 0)),
     "Half hour in the repeated hour (second 02:30)": (utc(2026, 10, 25, 1, 30), utc(2026, 10, 25, 2, 0)),
