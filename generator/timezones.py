@@ -127,8 +127,8 @@ def from_offsets(observed: Iterable[tuple[dt.datetime, dt.timedelta]]) -> str | 
     """A zone consistent with every (UTC instant, UTC offset) pair of the data; None when there are none.
 
     One offset: that fixed offset (any size: +05:45, +13:00). Several (the data crosses a daylight-saving change):
-    the first IANA zone, in name order, whose offset at each instant is the one written; a fixed offset of the
-    most common one when no zone fits."""
+    the first IANA zone (Rails' well-known ones first, then by name) whose offset at each instant is the one
+    written; a fixed offset of the most common one when no zone fits."""
     pairs = sorted(set(observed))
     if not pairs:
         return None
@@ -147,9 +147,12 @@ def from_offsets(observed: Iterable[tuple[dt.datetime, dt.timedelta]]) -> str | 
 
 @functools.cache
 def _candidate_zones() -> tuple[str, ...]:
-    """IANA region zones (Europe/Berlin), sorted; Etc/ and the old aliases without a region are left out."""
-    return tuple(sorted(name for name in available_timezones()
-                        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))))
+    """IANA region zones: first the ones Rails offers (a short list of well-known cities), then the rest, each
+    sorted by name; Etc/ and the old aliases without a region are left out."""
+    known = sorted({name for name in RAILS_ZONES.values() if "/" in name and not name.startswith("Etc/")})
+    rest = sorted(name for name in available_timezones() if name not in known and "/" in name
+                  and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/")))
+    return tuple(known + rest)
 
 
 @functools.cache

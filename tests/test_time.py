@@ -1,8 +1,8 @@
 """Time is absolute, zones are inferred, days are the source's, durations are read in every form (issue 12).
 
-Each case in tests/fixtures/cases is built into a real site; the expected values are written from the
-case's statement (tests/fixtures/README.md, from ../shared/cases/README.md) or read from the case file and `zoneinfo` here, never
-from our normaliser. iCal is read back with icalendar's public API.
+Each case in tests/fixtures/cases is built into a real site; the expected values are written from the case's
+statement (tests/fixtures/README.md, from ../shared/cases/README.md) or read from the case file and `zoneinfo`
+here, never from our normaliser. iCal is read back with icalendar's public API.
 """
 
 from __future__ import annotations
