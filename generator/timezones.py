@@ -107,6 +107,7 @@ def is_fixed_offset(name: str) -> bool:
     return bool(FIXED_OFFSET.fullmatch(name))
 
 
+@functools.lru_cache(maxsize=4096)  # sessions share start and end times; every feed and page asks
 def repeated(moment: dt.datetime, zone: dt.tzinfo) -> bool:
     """True when the wall time of `moment` in `zone` occurs twice (02:30 in the night summer time ends): a
     local time alone does not say which instant it is."""
