@@ -49,7 +49,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--legacy", action="store_true", default=None,
                    help="use pretalx's legacy API (Pretalx-Version: LEGACY) even where the current API exists")
     p.add_argument("--day-change", type=int, metavar="HOUR",
-                   help="hour at which one conference day ends and the next begins (default: 4)")
+                   help="hour at which one conference day ends and the next begins, replacing the source's own "
+                        "days (default: the days the source lists, else 4)")
+    p.add_argument("--time-zone", metavar="ZONE",
+                   help="show times in this IANA zone (or Rails name), e.g. Europe/Berlin "
+                        "(default: the event's zone, else one that fits the UTC offsets of its times)")
     p.add_argument("--templates", type=Path, action="append", metavar="DIR",
                    help="folder of templates that override the built-in ones, file by file (repeatable)")
     p.add_argument("--static", type=Path, action="append", metavar="DIR",
@@ -78,6 +82,7 @@ def parser() -> argparse.ArgumentParser:
 # option (argparse dest) → config key; options not given stay out, so the config file and environment show through
 FLAG_KEYS = {"source": "source", "out": "out", "locale": "locales", "base_url": "base_url",
              "save_snapshot": "save_snapshot", "token": "token", "legacy": "legacy", "day_change": "day_change",
+             "time_zone": "time_zone",
              "templates": "templates", "static": "static", "timeout": "timeout", "strict": "strict",
              "mirror_media": "mirror_media", "offline": "offline", "cache_dir": "cache_dir"}
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .model import DEFAULT_DAY_CHANGE_HOUR, Multilingual
+from . import timezones
+from .model import Multilingual
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +49,8 @@ class Settings:
     strict: bool = False
     quiet: bool = False
     legacy: bool = False
-    day_change_hour: int = DEFAULT_DAY_CHANGE_HOUR
+    day_change_hour: int | None = None  # None: the source's own days, else the hour DEFAULT_DAY_CHANGE_HOUR
+    time_zone: str | None = None  # an IANA name replacing the event's zone for display
     timeout: float = 30.0
     retries: int = 4
     concurrency: int = 8
@@ -137,6 +139,15 @@ def _number(kind: type, low: float, high: float | None = None) -> Callable[[Give
     return convert
 
 
+def _zone(given: Given) -> str:
+    """An IANA time zone name, or a Rails one (frab's "Berlin"), as its IANA name."""
+    name = timezones.known_name(given.value) if isinstance(given.value, str) else None
+    if name is None or timezones.is_fixed_offset(name):
+        raise UsageError(f"{given.where}: unknown time zone {given.value!r}",
+                         hint="give an IANA name such as Europe/Berlin or America/New_York")
+    return name
+
+
 def _multilingual(given: Given) -> Multilingual:
     value = given.value
     if isinstance(value, dict) and value and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
@@ -180,6 +191,7 @@ KEYS: dict[str, Key] = {
     "token": Key("token", _text, from_file=False),  # a secret never belongs in a committed file
     "legacy": Key("legacy", _bool),
     "day_change": Key("day_change_hour", _number(int, 0, 23)),
+    "time_zone": Key("time_zone", _zone),
     "timeout": Key("timeout", _number(float, 0.1)),
     "strict": Key("strict", _bool),
     "templates": Key("templates_dirs", _paths),

@@ -99,7 +99,7 @@ class Speaker:
 
 @dataclass(frozen=True)
 class Slot:
-    """One scheduled occurrence: when and where."""
+    """One scheduled occurrence: when and where. `start` and `end` are UTC instants (local time is for display)."""
 
     start: dt.datetime
     end: dt.datetime
@@ -107,6 +107,7 @@ class Slot:
     guid: str | None = None  # frab's per-occurrence guid, kept for round trips
     source_id: str | None = None  # frab's numeric event id, kept for round trips
     url: str | None = None  # this occurrence's own page at the source (frab lists each with its URL)
+    day: dt.date | None = None  # the conference day the source lists this slot under, when it lists days
 
     @property
     def duration_minutes(self) -> int:
@@ -180,7 +181,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Day:
-    """One conference day, running from `start` to `end` (the day-change hour)."""
+    """One conference day, running from `start` to `end` (UTC instants): the source's day, or the day-change hour's."""
 
     index: int  # 1-based, as frab numbers days
     date: dt.date
@@ -205,6 +206,7 @@ class Conference:
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     day_change_hour: int = DEFAULT_DAY_CHANGE_HOUR
+    source_days: tuple[Day, ...] = ()  # the days the source lists (frab `days[]`), in order; () to use the hour
     url: str | None = None  # the event's public pretalx URL, if known
     schedule_version: str | None = None
     released: dt.datetime | None = None  # when this schedule was released; feeds' DTSTAMP
@@ -267,32 +269,54 @@ class Conference:
 
     @cached_property
     def days(self) -> tuple[Day, ...]:
-        """The conference days that have sessions (or the event's dates when nothing is scheduled)."""
-        dates = {conference_day(entry.slot.start, self.day_change_hour) for entry in self.entries}
+        """The conference days: the source's own list when it has one (frab `days[]`), else the days of the
+        day-change rule that have sessions (or the event's dates when nothing is scheduled)."""
+        if self.source_days:
+            return self.source_days
+        dates = {self.day_of_slot(entry.slot) for entry in self.entries}
         if not dates and self.start_date and self.end_date:
             span = (self.end_date - self.start_date).days
             dates = {self.start_date + dt.timedelta(days=n) for n in range(span + 1)}
-        zone = self.zone
-        result = []
-        for index, date in enumerate(sorted(dates), start=1):
-            start = dt.datetime.combine(date, dt.time(self.day_change_hour), tzinfo=zone)
-            end = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(self.day_change_hour), tzinfo=zone)
-            result.append(Day(index, date, start, end))
-        return tuple(result)
+        return tuple(self.hour_day(index, date) for index, date in enumerate(sorted(dates), start=1))
+
+    def hour_day(self, index: int, date: dt.date) -> Day:
+        """The day `date` of the day-change rule: from `day_change_hour` that day to the same hour the next."""
+        return Day(index, date, self._local_instant(date), self._local_instant(date + dt.timedelta(days=1)))
+
+    def _local_instant(self, date: dt.date) -> dt.datetime:
+        return dt.datetime.combine(date, dt.time(self.day_change_hour), tzinfo=self.zone).astimezone(dt.timezone.utc)
 
     @cached_property
     def zone(self) -> dt.tzinfo:
-        """The event's time zone."""
-        from zoneinfo import ZoneInfo
-        return ZoneInfo(self.timezone)
+        """The event's time zone: an IANA zone, or a fixed offset when the source names none (`timezones`)."""
+        from .timezones import zone_of
+        return zone_of(self.timezone)
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        """A moment as the event's wall clock shows it (for display only: arithmetic stays in UTC)."""
+        return moment.astimezone(self.zone)
 
     def day_of(self, moment: dt.datetime) -> dt.date:
-        """The conference day a moment belongs to."""
+        """The conference day a moment belongs to by the day-change hour."""
         return conference_day(moment.astimezone(self.zone), self.day_change_hour)
+
+    def night_of(self, slot: Slot) -> dt.date | None:
+        """The conference day a slot belongs to when it is not the calendar date the slot starts on (a 00:30 set
+        of Saturday's night, on Sunday), else None: pages show the calendar date, and this day beside it."""
+        day = self.day_of_slot(slot)
+        return day if day != self.local(slot.start).date() else None
+
+    def day_of_slot(self, slot: Slot) -> dt.date:
+        """The conference day of a slot: the one the source lists it under, else the day-change hour's.
+
+        The one rule for every page and feed (day pages, navigation, frab `days[]`, the JSON feed)."""
+        if slot.day is not None and self.source_days:
+            return slot.day
+        return self.day_of(slot.start)
 
     @cached_property
     def _entries_by_day(self) -> dict[dt.date, tuple[Entry, ...]]:
-        return _group(self.entries, lambda e: self.day_of(e.slot.start))
+        return _group(self.entries, lambda e: self.day_of_slot(e.slot))
 
     @cached_property
     def _entries_by_room(self) -> dict[str, tuple[Entry, ...]]:

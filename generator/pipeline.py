@@ -63,7 +63,8 @@ def build(settings: Settings, session: requests.Session | None = None,
     started = time.perf_counter()
     progress.phase("fetch", "documents")
     raw = sources.load(settings, session, on_fetched=progress.tick).scrubbed()
-    conference = normalise(raw, strict=settings.strict, day_change_hour=settings.day_change_hour)
+    conference = normalise(raw, strict=settings.strict, day_change_hour=settings.day_change_hour,
+                           time_zone=settings.time_zone)
     fetched = time.perf_counter()
 
     locales = choose_locales(conference, settings.locales)

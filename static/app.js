@@ -44,8 +44,13 @@
 
   // ---- times: the event's zone or the visitor's
   let zone = load("tz", "event") === "local" ? localTz : eventTz;
-  const clock = (value) => new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZone: zone })
-    .format(new Date(value));
+  // an event known only by its UTC offset is named "UTC+05:30", which Intl does not take: shift, then show as UTC
+  const clock = (value) => {
+    const fixed = /^UTC([+-])(\d\d):(\d\d)$/.exec(zone || "");
+    const shift = fixed ? (fixed[1] === "-" ? -1 : 1) * (fixed[2] * 60 + Number(fixed[3])) * 60000 : 0;
+    return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZone: fixed ? "UTC" : zone })
+      .format(new Date(new Date(value).getTime() + shift));
+  };
   const span = (s) => `${clock(s.b)}–${clock(s.e)}`;
   const applyZone = () => {
     const original = zone === eventTz;

@@ -31,7 +31,7 @@ CASES = {
                          "session 'TALK1': ends before it starts; treated as zero length"),
     "unknown-time-zone": (dict(event={"name": "Handmade Con", "slug": "handmade", "timezone": "Mars/Olympus_Mons",
                                       "locale": "en", "locales": ["en"]}),
-                          "event: unknown time zone 'Mars/Olympus_Mons'; using UTC"),
+                          "event: unknown time zone 'Mars/Olympus_Mons'; using UTC+01:00, from the UTC offsets of the times"),
 }
 
 

@@ -53,7 +53,9 @@ def test_file_then_environment_then_flags(workdir: Path, monkeypatch: pytest.Mon
 def test_without_any_layer_the_defaults_apply(workdir: Path) -> None:
     settings = settings_for([])
 
-    assert (settings.out, settings.day_change_hour, settings.config_file) == (Path("_site"), 4, None)
+    # no day-change hour: the source's own days decide (else the model's default hour)
+    assert (settings.out, settings.day_change_hour, settings.time_zone, settings.config_file) == (
+        Path("_site"), None, None, None)
 
 
 @pytest.mark.parametrize(("name", "text", "key"), [

@@ -80,7 +80,7 @@ def test_days_carry_start_end_and_index_and_events_their_room_and_local_start():
 
     assert conference_block["time_zone_name"] == "Europe/Berlin"
     assert (first["index"], first["date"], first["day_start"], first["day_end"]) == (
-        1, "2026-03-01", "2026-03-01T04:00:00+01:00", "2026-03-02T04:00:00+01:00")
+        1, "2026-03-01", "2026-03-01T04:00:00+01:00", "2026-03-02T03:59:00+01:00")  # as pretalx's own export
     assert (event["code"], event["date"], event["start"], event["duration"], event["room"]) == (
         "J9BCWP", "2026-03-01T09:00:00+01:00", "09:00", "00:30", "Light Sea Green Saal")
     assert event["type"] == "Vortrag" and event["track"] == "Cross-group (de)"

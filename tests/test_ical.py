@@ -208,7 +208,8 @@ def test_vtimezone_holds_only_the_transitions_of_the_events_year(demo_site):
     assert zone["TZID"] == "Europe/Berlin"
     starts = [part.decoded("DTSTART") for part in zone.walk() if part.name in {"STANDARD", "DAYLIGHT"}]
     assert {start.year for start in starts} == {2026}
-    assert dt.datetime(2026, 3, 29, 3, 0) in starts and dt.datetime(2026, 10, 25, 3, 0) in starts
+    # RFC 5545 3.6.5: an onset is the wall time before the change (02:00 CET in spring, 03:00 CEST in autumn)
+    assert dt.datetime(2026, 3, 29, 2, 0) in starts and dt.datetime(2026, 10, 25, 3, 0) in starts
 
 
 # ---- changes in the source -------------------------------------------------------------------------------------
@@ -289,7 +290,7 @@ def test_feed_stamp_comes_from_the_data_then_source_date_epoch_then_the_events_f
 
 
 def test_feed_stamp_of_an_event_without_dates_or_sessions_is_the_fixed_date():
-    event = dataclasses.replace(conference("39c3"), start_date=None, end_date=None, sessions=())
+    event = dataclasses.replace(conference("39c3"), start_date=None, end_date=None, sessions=(), source_days=())
 
     assert feed_stamp(event, {}) == FALLBACK_STAMP
 

@@ -64,7 +64,7 @@ def test_talk_page_names_speakers_day_time_zone_room_track_type_and_language(sit
     assert page.find(".//h1").get("lang") == "de"
     assert speaker_links == [urls.relative(urls.talk("en", session.code), urls.speaker("en", code))
                              for code in session.speaker_codes]
-    assert "Europe/Berlin" in facts and entry.slot.start.strftime("%H:%M") in facts
+    assert "Europe/Berlin" in facts and demo.local(entry.slot.start).strftime("%H:%M") in facts
     assert demo.room(entry.slot.room_id).name.as_dict()["en"] in facts
     assert demo.track(session.track_id).name.as_dict()["en"] in facts
     assert "Deutsch" in facts  # the session's language, named in its own language

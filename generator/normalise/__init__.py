@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import DEFAULT_DAY_CHANGE_HOUR, Conference
+from ..model import Conference
 from ..sources.raw import RawEvent
 from . import frab, legacy, pretalx
 from .assemble import assemble
@@ -11,9 +11,13 @@ from .checks import Problems
 READERS = {"pretalx": pretalx.to_parts, "pretalx-legacy": legacy.to_parts, "frab": frab.to_parts}
 
 
-def normalise(raw: RawEvent, *, strict: bool = False,
-              day_change_hour: int = DEFAULT_DAY_CHANGE_HOUR) -> Conference:
-    """The Conference described by `raw`; data problems warn, or fail the build when `strict`."""
+def normalise(raw: RawEvent, *, strict: bool = False, day_change_hour: int | None = None,
+              time_zone: str | None = None) -> Conference:
+    """The Conference described by `raw`; data problems warn, or fail the build when `strict`.
+
+    `day_change_hour` (--day-change) replaces the source's own days; `time_zone` (--time-zone, an IANA name)
+    replaces the source's zone for display (the instants stay the source's)."""
     problems = Problems(strict)
-    parts = READERS[raw.kind](raw.scrubbed(), problems)
+    chosen = {"time_zone": time_zone} if time_zone else {}  # readers that know no override take none
+    parts = READERS[raw.kind](raw.scrubbed(), problems, **chosen)
     return assemble(parts, problems, day_change_hour)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..i18n import choose
-from ..model import (DEFAULT_DAY_CHANGE_HOUR, Conference, Multilingual, Room, Session, SessionType,
-                     Slot, Speaker, Track)
+from .. import timezones
 from ..errors import OutputError
+from ..i18n import choose
+from ..model import (DEFAULT_DAY_CHANGE_HOUR, Conference, Day, Multilingual, Room, Session, SessionType,
+                     Slot, Speaker, Track, conference_day)
 from .checks import Problems, safe_code, slugify
 
 
@@ -33,6 +34,18 @@ class Parts:
     schedule_version: str | None = None
     released: dt.datetime | None = None
     source_kind: str = ""
+    days: list[SourceDay] = field(default_factory=list)  # the source's own days, when it lists them
+    # the source's own day-change hour (FOSDEM's <day_change>), used for days the source does not list
+    day_change_hour: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceDay:
+    """A day as the source lists it (frab `days[]`): its date and, when given, when it starts and ends (UTC)."""
+
+    date: dt.date
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
 
 
 # a wider range is a data error, and near year 1 or 9999 date arithmetic overflows
@@ -41,7 +54,8 @@ MAX_EVENT_DAYS = 366
 
 
 def parse_time(value: object, zone: dt.tzinfo, where: str, problems: Problems) -> dt.datetime | None:
-    """An ISO 8601 timestamp as an aware datetime in `zone`; None (with a warning) when unusable."""
+    """An ISO 8601 timestamp as a UTC instant (a time without an offset is read in `zone`); None (with a
+    warning) when unusable. Every later computation (ends, durations, days) is done on these instants."""
     if not isinstance(value, str) or not value:
         problems.warn(where, "no start or end time; left out of the timetable")
         return None
@@ -49,7 +63,7 @@ def parse_time(value: object, zone: dt.tzinfo, where: str, problems: Problems) -
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
-        moment = moment.astimezone(zone)
+        moment = moment.astimezone(dt.timezone.utc)
     except (ValueError, OverflowError):
         problems.warn(where, f"unreadable time {value!r}; left out of the timetable")
         return None
@@ -57,6 +71,18 @@ def parse_time(value: object, zone: dt.tzinfo, where: str, problems: Problems) -
         problems.warn(where, f"implausible time {value!r}; left out of the timetable")
         return None
     return moment
+
+
+def written_offset(value: object) -> tuple[dt.datetime, dt.timedelta] | None:
+    """(UTC instant, UTC offset) of an ISO 8601 timestamp that carries an offset; None otherwise."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        offset = moment.utcoffset()
+        return (moment.astimezone(dt.timezone.utc), offset) if offset is not None else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -76,20 +102,39 @@ def event_dates(start: dt.date | None, end: dt.date | None, problems: Problems) 
     return start, end
 
 
+def event_zone(name: object, times: Iterable[object], where: str, problems: Problems,
+               chosen: str | None = None) -> str:
+    """The event's zone: `chosen` (--time-zone) when given, else the source's IANA or Rails name, else a zone
+    consistent with the UTC offsets written in `times` (ISO strings), else UTC; each fallback with a warning
+    naming the value. Never UTC while the data carries another offset."""
+    if chosen:
+        return chosen
+    known = timezones.known_name(name)
+    if known:
+        return known
+    inferred = timezones.from_offsets(found for found in map(written_offset, times) if found)
+    if isinstance(name, str) and name.strip():
+        problems.warn(where, f"unknown time zone {name!r}; using "
+                      + (f"{inferred}, from the UTC offsets of the times" if inferred else "UTC (the times carry no offset)"))
+    elif inferred:
+        problems.warn(where, f"no time zone name; using {inferred}, from the UTC offsets of the times")
+    else:
+        problems.warn(where, "no time zone name and no UTC offsets in the times; using UTC")
+    return inferred or "UTC"
+
+
 def zone_or_utc(name: object, where: str, problems: Problems) -> str:
-    """A known IANA time zone name; UTC (with a warning) otherwise."""
-    if isinstance(name, str) and name:
-        try:
-            ZoneInfo(name)
-            return name
-        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "America", a long name
-            pass
-    problems.warn(where, f"unknown time zone {name!r}; using UTC")
-    return "UTC"
+    """`event_zone` for a source whose times are not at hand: a known (IANA or Rails) name, else UTC with a warning."""
+    return event_zone(name, (), where, problems)
 
 
-def assemble(parts: Parts, problems: Problems, day_change_hour: int = DEFAULT_DAY_CHANGE_HOUR) -> Conference:
-    """Check every reference, make codes and slugs safe and unique, and freeze the Conference."""
+def assemble(parts: Parts, problems: Problems, day_change_hour: int | None = None) -> Conference:
+    """Check every reference, make codes and slugs safe and unique, and freeze the Conference.
+
+    Days are the source's own (`parts.days`, each slot on the day the source lists it under) unless
+    `day_change_hour` is given (--day-change): then every day runs from that hour to the same hour the next day.
+    Without either, the source's hour (`parts.day_change_hour`), else DEFAULT_DAY_CHANGE_HOUR."""
+    use_source_days = day_change_hour is None and bool(parts.days)
     locale = parts.default_locale
     rooms = _unique_slugs(parts.rooms, lambda r: choose(r.name, locale, locale) or f"room-{r.id}", "room")
     tracks = _unique_slugs(parts.tracks, lambda t: choose(t.name, locale, locale) or f"track-{t.id}", "track")
@@ -130,6 +175,8 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int = DEFAULT_DA
             if slot.end < slot.start:
                 problems.warn(where, "ends before it starts; treated as zero length")
                 slot = replace(slot, end=slot.start)
+            if not use_source_days and slot.day is not None:
+                slot = replace(slot, day=None)
             slots.append(slot)
         if not slots:
             continue  # unscheduled sessions are not part of a schedule site
@@ -153,6 +200,12 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int = DEFAULT_DA
     presenting = {code for session in sessions.values() for code in session.speaker_codes}
     speakers = {code: speaker for code, speaker in speakers.items() if code in presenting}
     start_date, end_date = event_dates(parts.start_date, parts.end_date, problems)
+    hour = next(h for h in (day_change_hour, parts.day_change_hour, DEFAULT_DAY_CHANGE_HOUR) if h is not None)
+    zone = timezones.zone_of(parts.timezone)
+    # a session on a day the source does not list (pretalx drops those from its export) still gets its day
+    needed = {slot.day if slot.day is not None else conference_day(slot.start.astimezone(zone), hour)
+              for session in sessions.values() for slot in session.slots}
+    source_days = _source_days(parts.days, needed, hour, zone) if use_source_days else ()
     problems.check()
     return Conference(
         slug=slugify(parts.slug, "event"), name=parts.name, timezone=parts.timezone,
@@ -160,8 +213,21 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int = DEFAULT_DA
         tracks=tuple(tracks), session_types=tuple(parts.session_types),
         speakers=tuple(sorted(speakers.values(), key=lambda s: (s.name.casefold(), s.code))),
         sessions=tuple(sessions.values()), start_date=start_date, end_date=end_date,
-        day_change_hour=day_change_hour, url=parts.url, schedule_version=parts.schedule_version,
+        day_change_hour=hour, source_days=source_days, url=parts.url, schedule_version=parts.schedule_version,
         released=parts.released, source_kind=parts.source_kind)
+
+
+def _source_days(days: list[SourceDay], more: set[dt.date], hour: int, zone: dt.tzinfo) -> tuple[Day, ...]:
+    """The source's days and the dates in `more`, as model Days numbered from 1 in date order; a missing start
+    or end is the day-change hour's."""
+    known = {day.date for day in days}
+    days = days + [SourceDay(date) for date in more - known]
+    result = []
+    for index, day in enumerate(sorted(days, key=lambda d: d.date), start=1):
+        def at(date: dt.date) -> dt.datetime:
+            return dt.datetime.combine(date, dt.time(hour), tzinfo=zone).astimezone(dt.timezone.utc)
+        result.append(Day(index, day.date, day.start or at(day.date), day.end or at(day.date + dt.timedelta(days=1))))
+    return tuple(result)
 
 
 def _refuse_collision(kind: str, other: Speaker | Session, code: str, sources: dict[str, str]) -> None:

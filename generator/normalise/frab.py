@@ -7,26 +7,28 @@ import re
 from collections import Counter
 from dataclasses import replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ..errors import SourceError
 from ..i18n import locale_code
 from ..model import Resource, Room, Session, SessionType, Slot, Track
 from ..sources.raw import RawEvent
+from ..timezones import zone_of
 from . import checks
-from .assemble import Parts, parse_date, parse_time, zone_or_utc
+from .assemble import Parts, SourceDay, event_zone, parse_date, parse_time
 from .checks import Problems, clean_line, clean_text, multilingual
+from .durations import parse_duration
 from .people import People
 from .pretalx import integer, listed, ref
 
 TALK_CODE_IN_URL = re.compile(r"/talk/([A-Za-z0-9]+)/?$")
 LANGUAGE_SHARE = 20  # a language gets its own site when at least 1 in this many sessions uses it
-DURATION = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?::\d{2})?")
-MAX_MINUTES = 31 * 24 * 60  # longer than any conference slot: the data is wrong
 
 
-def to_parts(raw: RawEvent, problems: Problems) -> Parts:
-    """Read the conference, rooms, tracks, days and events of a frab schedule."""
+def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) -> Parts:
+    """Read the conference, rooms, tracks, days and events of a frab schedule; `time_zone` replaces its zone.
+
+    Each event keeps the day the schedule lists it under, and the days keep their `day_start`/`day_end`;
+    an event's end is its explicit `end`, else its start plus its `duration`, on UTC instants."""
     document = raw.documents.get("schedule")
     schedule = document.get("schedule") if isinstance(document, dict) else None
     conference = schedule.get("conference") if isinstance(schedule, dict) else None
@@ -36,8 +38,11 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
               if isinstance(day.get("rooms"), dict)
               for room, held in day["rooms"].items() if isinstance(held, list)
               for event in held if isinstance(event, dict)]
-    timezone = _timezone(conference, events, problems)
-    zone = ZoneInfo(timezone)
+    timezone = event_zone(conference.get("time_zone_name"),
+                          (event.get(key) for _day, _room, event in events for key in ("date", "end")),
+                          "conference", problems, time_zone)
+    zone = zone_of(timezone)
+    pretalx_made = _generator(document, schedule).startswith("pretalx")
     locales = _languages(events, problems)
     base = checks.public_url(conference.get("url") or schedule.get("base_url"))
     parts = Parts(slug=_text(conference.get("acronym")) or "event", name=multilingual(conference.get("title")),
@@ -60,17 +65,19 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
     people = People((listed(event.get("persons")) for _day, _room, event in events), base, problems)
     sessions: dict[str, Session] = {}
 
-    for index, (_day, listed_room, event) in enumerate(events):
+    parts.days = _days(conference["days"], zone)
+    listed_days = {id(day): found.date for day, found in _dated_days(conference["days"], zone, problems)}
+    for index, (listed_day, listed_room, event) in enumerate(events):
         code = _event_code(event)
         where = f"event {code!r}"
         room_name = clean_line(listed_room) or "room"
         if room_name not in rooms:
             rooms[room_name] = Room(room_name, "", multilingual(room_name), position=len(rooms))
         start = parse_time(event.get("date"), zone, where, problems)
-        minutes = _minutes(event.get("duration"), where, problems)
+        end = _end(event, start, zone, where, problems, pretalx_made) if start else None
         occurrence_url = checks.public_url(event.get("url"), base)
-        slots = (Slot(start, start + dt.timedelta(minutes=minutes), room_name, _text(event.get("guid")) or None,
-                      _event_id(event), occurrence_url),) if start else ()
+        slots = (Slot(start, end, room_name, _text(event.get("guid")) or None, _event_id(event), occurrence_url,
+                      listed_days.get(id(listed_day))),) if start and end else ()
         track = _text(event.get("track")) or None
         if track and track not in tracks:
             tracks[track] = Track(track, "", multilingual(track))
@@ -173,34 +180,77 @@ def _event_id(event: dict[str, Any]) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip().isdigit() else None
 
 
-def _minutes(value: Any, where: str, problems: Problems) -> int:
-    match = DURATION.fullmatch(value) if isinstance(value, str) else None
-    if not match:
-        problems.warn(where, f"unreadable duration {value!r}; treated as zero")
-        return 0
-    days, hours, minutes = (int(g or 0) for g in match.groups())
-    total = days * 24 * 60 + hours * 60 + minutes
-    if total > MAX_MINUTES:
-        problems.warn(where, f"implausible duration {value!r}; treated as zero")
-        return 0
-    return total
+def _end(event: dict[str, Any], start: dt.datetime, zone: dt.tzinfo, where: str, problems: Problems,
+         pretalx_made: bool) -> dt.datetime:
+    """The event's end: its explicit `end` (c3voc: "use end instead" of duration), else start + `duration`,
+    computed on UTC instants so a session across a daylight-saving change lasts what the source says.
+    An unreadable length leaves the session at zero length (with the warning `parse_duration` gives)."""
+    if event.get("end") not in (None, ""):
+        end = parse_time(event.get("end"), zone, where, problems)
+        if end is not None and end >= start:
+            length = parse_duration(event["duration"], where, _Unlogged(), pretalx=pretalx_made) \
+                if isinstance(event.get("duration"), str) else None
+            if length is not None and start + length != end:
+                problems.warn(where, f"duration {event['duration']!r} disagrees with end {event['end']!r}; "
+                              "using the end")
+            return end
+        if end is not None:
+            problems.warn(where, f"end {event['end']!r} is before the start; using the duration")
+    length = parse_duration(event.get("duration"), where, problems, pretalx=pretalx_made)
+    return start + (length or dt.timedelta(0))
 
 
-def _timezone(conference: dict[str, Any], events: list, problems: Problems) -> str:
-    if conference.get("time_zone_name"):
-        return zone_or_utc(conference["time_zone_name"], "conference", problems)
-    for _day, _room, event in events:
-        try:
-            offset = dt.datetime.fromisoformat(str(event.get("date"))).utcoffset()
-        except ValueError:
+def _dated_days(days: list[Any], zone: dt.tzinfo, problems: Problems) -> list[tuple[dict[str, Any], SourceDay]]:
+    """Each day of `days[]` with its date (from `date`, else the local date of `day_start`)."""
+    found = []
+    for position, day in enumerate(days, start=1):
+        if not isinstance(day, dict):
             continue
-        if offset is not None and offset.total_seconds() % 3600 == 0:
-            hours = int(offset.total_seconds() // 3600)
-            # Etc/GMT names have inverted signs: UTC+1 is Etc/GMT-1
-            name = "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
-            problems.warn("conference", f"no time_zone_name; using {name} from the event times")
-            return zone_or_utc(name, "conference", problems)  # Etc/GMT only spans -14..+12
-    return zone_or_utc(None, "conference", problems)
+        where = f"day {day.get('index', position)!r}"
+        start = _day_time(day.get("day_start"), zone, where, problems)
+        end = _day_time(day.get("day_end"), zone, where, problems)
+        date = parse_date(day.get("date")) or (start.astimezone(zone).date() if start else None)
+        if date is None:
+            problems.warn(where, "has no readable date; its sessions go by the day-change hour")
+            continue
+        found.append((day, SourceDay(date, start, end if end and start and end > start else None)))
+    return found
+
+
+def _days(days: list[Any], zone: dt.tzinfo) -> list[SourceDay]:
+    """The schedule's own days, once each; none when one cannot be dated (then the day-change hour decides)."""
+    dated = _dated_days(days, zone, _Unlogged())  # the warnings come once, from the reading for events
+    if len(dated) != sum(isinstance(day, dict) for day in days):
+        return []
+    unique: dict[dt.date, SourceDay] = {}
+    for _day, found in dated:
+        unique.setdefault(found.date, found)
+    return list(unique.values())
+
+
+def _day_time(value: Any, zone: dt.tzinfo, where: str, problems: Problems) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    return parse_time(value, zone, where, problems)
+
+
+class _Unlogged(Problems):
+    """Problems of a second reading, whose warnings the first reading already gave."""
+
+    def __init__(self) -> None:
+        super().__init__(strict=False)
+
+    def warn(self, where: str, message: str) -> None:
+        self.messages.append(f"{where}: {message}")
+
+
+def _generator(document: Any, schedule: dict[str, Any]) -> str:
+    """The name of the tool that wrote the schedule (top level, or inside `schedule` in c3voc merges)."""
+    for holder in (document, schedule):
+        generator = holder.get("generator") if isinstance(holder, dict) else None
+        if isinstance(generator, dict) and isinstance(generator.get("name"), str):
+            return generator["name"].lower()
+    return ""
 
 
 def _text(value: Any) -> str:

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+from dataclasses import replace
 
 from ..i18n import locale_code
 from ..model import Room, Session, SessionType, Speaker, Track
 from ..sources.raw import RawEvent
+from ..timezones import zone_of
 from . import checks
-from .assemble import Parts, parse_date, parse_time, slot, zone_or_utc
+from .assemble import Parts, event_zone, parse_date, parse_time, slot
 from .checks import Problems, clean_line, clean_text, multilingual
-from .pretalx import code_of, event_locales, feedback_url, integer, is_public_state, items, listed, public_event_url, ref, resources, talk_url
+from .pretalx import (code_of, event_locales, feedback_url, integer, is_public_state, items, listed, pretalx_day,
+                      pretalx_days, public_event_url, ref, resources, talk_url)
 
 
-def to_parts(raw: RawEvent, problems: Problems) -> Parts:
-    """Read the event, talks, speakers and rooms of the legacy API."""
+def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) -> Parts:
+    """Read the event, talks, speakers and rooms of the legacy API; `time_zone` replaces the event's."""
     docs = raw.documents
     event = docs.get("event") if isinstance(docs.get("event"), dict) else {}
-    timezone = zone_or_utc(event.get("timezone"), "event", problems)
-    zone = ZoneInfo(timezone)
+    times = (talk["slot"].get(key) for talk in items(docs, "talks") if isinstance(talk.get("slot"), dict)
+             for key in ("start", "end"))
+    timezone = event_zone(event.get("timezone"), times, "event", problems, time_zone)
+    zone = zone_of(timezone)
     locales, default_locale = event_locales(event, problems)
     parts = Parts(slug=clean_text(event.get("slug")) or "event", name=multilingual(event.get("name")),
                   timezone=timezone, locales=locales, default_locale=default_locale,
                   start_date=parse_date(event.get("date_from")), end_date=parse_date(event.get("date_to")),
                   url=public_event_url(raw.origin, event.get("slug")), source_kind=raw.kind)
+    parts.days = pretalx_days(parts.start_date, parts.end_date, zone)
     base = parts.url
 
     parts.rooms = sorted((Room(id=ref(r), slug="", name=multilingual(r.get("name")),
@@ -61,6 +66,8 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
             if room_id is None:
                 problems.warn(where, "slot has no room; left out of the timetable")
             found = slot(start, end, room_id)
+            if found is not None:
+                found = replace(found, day=pretalx_day(found.start, parts.start_date, zone))
         speaker_codes = []
         for person in listed(talk.get("speakers")):
             person_code = ref(person)

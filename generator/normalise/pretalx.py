@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -11,7 +13,7 @@ from ..i18n import locale_code
 from ..model import Multilingual, Resource, Room, Session, SessionType, Slot, Speaker, Track
 from ..sources.raw import RawEvent
 from . import checks
-from .assemble import Parts, parse_date, parse_time, slot, zone_or_utc
+from .assemble import Parts, SourceDay, event_zone, parse_date, parse_time, slot
 from .checks import Problems, clean_line, clean_text, multilingual
 
 
@@ -50,17 +52,19 @@ def event_locales(event: dict[str, Any], problems: Problems) -> tuple[tuple[str,
     return locales, default
 
 
-def to_parts(raw: RawEvent, problems: Problems) -> Parts:
-    """Read the event, collections and latest schedule of the current API."""
+def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) -> Parts:
+    """Read the event, collections and latest schedule of the current API; `time_zone` replaces the event's."""
     docs = raw.documents
     event = _dict(docs.get("event"), "event")
-    timezone = zone_or_utc(event.get("timezone"), "event", problems)
+    timezone = event_zone(event.get("timezone"), (item.get(key) for item in items(docs, "slots") for key in ("start", "end")),
+                          "event", problems, time_zone)
     locales, default_locale = event_locales(event, problems)
     parts = Parts(slug=clean_text(event.get("slug")) or "event", name=multilingual(event.get("name")),
                   timezone=timezone, locales=locales, default_locale=default_locale,
                   start_date=parse_date(event.get("date_from")), end_date=parse_date(event.get("date_to")),
                   url=public_event_url(raw.origin, event.get("slug")), source_kind=raw.kind)
     zone = _zone(timezone)
+    parts.days = pretalx_days(parts.start_date, parts.end_date, zone)
     base = parts.url
 
     parts.rooms = [Room(id=ref(r), slug="", name=multilingual(r.get("name")),
@@ -97,9 +101,14 @@ def to_parts(raw: RawEvent, problems: Problems) -> Parts:
         if room_id is None:
             problems.warn(where, "has no room; left out of the timetable")
         start = parse_time(item.get("start"), zone, where, problems)
-        found = slot(start, parse_time(item.get("end"), zone, where, problems) if start else None, room_id)
+        if start and not item.get("end") and integer(item.get("duration")) is not None:
+            end = start + dt.timedelta(minutes=item["duration"])  # on the UTC instant: right across a DST change
+        else:
+            end = parse_time(item.get("end"), zone, where, problems) if start else None
+        found = slot(start, end, room_id)
         if found is None:
             continue
+        found = replace(found, day=pretalx_day(found.start, parts.start_date, zone))
         submission = ref(item.get("submission"))
         if submission is None:
             parts.sessions.append(Session(code=f"break-{slot_id}", title=_break_title(item.get("description")),
@@ -148,6 +157,34 @@ def slot_is_public(item: dict[str, Any]) -> bool:
     """False for a slot pretalx shows only to organisers: one it marks `is_visible: false` (its organiser
     serializer, TalkSlotOrgaSerializer, carries the flag), or a blocker."""
     return item.get("is_visible") is not False and item.get("slot_type") != "blocker"
+
+
+# pretalx's own days (ScheduleData.data in pretalx/schedule/interfaces/exporters.py, pretalx 2026.2): every date
+# of the event is a day, written as running from 04:00 to 03:59 the next day; a session belongs to the date it
+# starts on, or the day before when it starts before 03:00 (except on the first day)
+PRETALX_DAY_START = dt.time(4, 0)
+PRETALX_DAY_END = dt.time(3, 59)
+PRETALX_NIGHT_ENDS = 3
+MAX_DAYS = 366
+
+
+def pretalx_days(first: dt.date | None, last: dt.date | None, zone: dt.tzinfo) -> list[SourceDay]:
+    """The days pretalx lists for an event from `first` to `last` (none for a missing or absurd range)."""
+    if not first or not last or not 0 <= (last - first).days <= MAX_DAYS:
+        return []
+    def at(date: dt.date, time: dt.time) -> dt.datetime:
+        return dt.datetime.combine(date, time, tzinfo=zone).astimezone(dt.timezone.utc)
+    dates = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    return [SourceDay(date, at(date, PRETALX_DAY_START), at(date + dt.timedelta(days=1), PRETALX_DAY_END))
+            for date in dates]
+
+
+def pretalx_day(start: dt.datetime, first: dt.date | None, zone: dt.tzinfo) -> dt.date:
+    """The day pretalx lists a session starting at `start` under."""
+    local = start.astimezone(zone)
+    if local.hour < PRETALX_NIGHT_ENDS and local.date() != first:
+        return local.date() - dt.timedelta(days=1)
+    return local.date()
 
 
 def resources(items: Any, base: str | None) -> tuple[Resource, ...]:
@@ -206,5 +243,5 @@ def _dict(value: Any, name: str) -> dict[str, Any]:
 
 
 def _zone(name: str):
-    from zoneinfo import ZoneInfo
-    return ZoneInfo(name)
+    from ..timezones import zone_of
+    return zone_of(name)

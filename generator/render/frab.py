@@ -20,6 +20,7 @@ from .. import urls
 from ..i18n import choose
 from ..model import Conference, Entry, Multilingual, Resource, Room, Speaker, Track
 from ..normalise.checks import slugify
+from ..normalise.durations import frab_duration
 
 GENERATOR = "pretalx-static"
 C3VOC_SCHEMA = "https://c3voc.de/schedule/schema.json"
@@ -41,11 +42,6 @@ TRACK_SLUG = re.compile(r"^[a-z][a-z0-9-]+$")  # XSD's stricter slug
 def acronym(slug: str) -> str:
     """The event's slug as a c3voc acronym: lowercase, no dashes (the XSD's slug prefix forbids them), 4+ chars."""
     return re.sub(r"[^a-z0-9_]", "_", slug.lower()).ljust(4, "_")
-
-
-def duration(minutes: int) -> str:
-    """Minutes as frab's `hh:mm`."""
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def listed_entries(conference: Conference) -> list[Entry]:
@@ -150,12 +146,12 @@ class FrabDocument:
         conference["rooms"] = [self._room(room) for room in conf.rooms]
         grouped: dict[tuple[dt.date, str], list[Entry]] = defaultdict(list)
         for entry in self.entries:
-            grouped[conf.day_of(entry.slot.start), entry.slot.room_id].append(entry)
+            grouped[conf.day_of_slot(entry.slot), entry.slot.room_id].append(entry)
         conference["days"] = [{
             "index": day.index,
             "date": day.date.isoformat(),
-            "day_start": day.start.isoformat(),
-            "day_end": day.end.isoformat(),
+            "day_start": conf.local(day.start).isoformat(),
+            "day_end": conf.local(day.end).isoformat(),
             "rooms": {self.room_names[room.id]: [self._event(e) for e in grouped.get((day.date, room.id), ())]
                       for room in conf.rooms},
         } for day in days]
@@ -197,7 +193,7 @@ class FrabDocument:
             "date": start.isoformat(),
             "start": start.strftime("%H:%M"),
             "end": slot.end.astimezone(conf.zone).isoformat(),
-            "duration": duration(slot.duration_minutes),
+            "duration": frab_duration(slot.end - slot.start),
             "room": self.room_names[slot.room_id],
             "slug": f"{acronym(conf.slug)}-{entry.key.lower()}-{slugify(title, 'session')}",
             "url": page or urls.relative(urls.frab_json(self.locale), urls.talk(self.locale, session.code)),
@@ -301,7 +297,8 @@ def _xml_event(parent: ET.Element, event: dict[str, Any], codes: set[str]) -> No
         codes.add(event["code"])
     element = ET.SubElement(parent, "event", attributes)
     for key in ("date", "start", "duration", "room", "slug"):
-        _text(element, key, event[key])
+        # the XSD allows at most two hour digits; pretalx's own XML writes D:HH:MM past a day, so past 99 hours do we
+        _text(element, key, _xml_duration(event[key]) if key == "duration" else event[key])
     if _is_http(event["url"]):
         _text(element, "url", event["url"])
     recording = ET.SubElement(element, "recording")
@@ -323,6 +320,12 @@ def _xml_event(parent: ET.Element, event: dict[str, Any], codes: set[str]) -> No
     for key in ("feedback_url", "origin_url"):
         if key in event:
             _text(element, key, event[key])
+
+
+def _xml_duration(value: str) -> str:
+    """frab JSON's `HH:MM` (any number of hours) as the XSD allows it (`[0-9]{1,2}:[0-9]{2}`, or three groups)."""
+    hours, minutes = value.split(":")
+    return frab_duration(dt.timedelta(hours=int(hours), minutes=int(minutes)), max_hours=99)
 
 
 def _text(parent: ET.Element, tag: str, text: object, **attributes: str) -> ET.Element:

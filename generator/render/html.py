@@ -153,14 +153,14 @@ class PageContext:
         talks = [e for e in entries if not e.session.is_break]
         rooms = {e.slot.room_id for e in talks}
         tracks = {e.session.track_id for e in talks}
-        return (sorted({conf.day_of(e.slot.start) for e in talks}),
+        return (sorted({conf.day_of_slot(e.slot) for e in talks}),
                 [room for room in conf.rooms if room.id in rooms],
                 [track for track in conf.tracks if track.id in tracks],
                 sorted({e.session.content_locale for e in talks if e.session.content_locale}))
 
     def iso(self, moment: dt.datetime) -> str:
-        """A machine-readable timestamp for <time datetime>."""
-        return moment.isoformat()
+        """A machine-readable timestamp for <time datetime>, with the event's offset."""
+        return self.conference.local(moment).isoformat()
 
 
 @dataclass(frozen=True)

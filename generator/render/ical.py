@@ -8,13 +8,13 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import icalendar
-from icalendar.timezone import is_utc
 
-from .. import urls
+from .. import timezones, urls
 from ..i18n import choose
 from ..model import Conference, Entry, Multilingual, Session
 from ..revisions import Revision, revise
 from .markup import plain_text
+from .vtimezone import vtimezone
 
 # used in UIDs when neither the event's URL nor the site's base URL names a host (.invalid never resolves)
 FALLBACK_HOST = "pretalx-static.invalid"
@@ -47,15 +47,6 @@ def occurrence_url(entry: Entry, locale: str, base_url: str | None) -> str | Non
     return urls.absolute(base_url, urls.talk(locale, entry.session.code)) or entry.slot.url or entry.session.source_url
 
 
-@lru_cache(maxsize=16)
-def vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
-    """The VTIMEZONE of `tzid`, holding only the transitions of the given years (generating it is slow: cached)."""
-    zone = icalendar.Timezone.from_tzid(tzid, first_date=dt.date(first_year, 1, 1),
-                                        last_date=dt.date(last_year, 12, 31))
-    zone.pop("COMMENT", None)  # icalendar's note on the covered range says nothing a calendar app needs
-    return zone
-
-
 class IcalRenderer:
     """Builds the .ics feeds of one locale.
 
@@ -74,6 +65,9 @@ class IcalRenderer:
         # each occurrence's SEQUENCE and DTSTAMP/LAST-MODIFIED; without a record, a first build's: 0 and the stamp
         self.revisions = revisions if revisions is not None else revise(conference, {}, self.stamp)
         self.host = uid_host(conference, base_url)
+        # a zone known only by its offset has no TZID a reader knows (Etc/GMT-2 is read as floating by some):
+        # such times are written in UTC; so is the zone UTC itself
+        self.in_utc = timezones.is_fixed_offset(conference.timezone) or conference.timezone in {"UTC", "Etc/UTC"}
         timezone = self._vtimezone()
         self._timezone = serialise(timezone) if timezone is not None else b""
         self._common = self._common_properties()
@@ -98,7 +92,8 @@ class IcalRenderer:
         cal = icalendar.Calendar()
         cal.add("calscale", "GREGORIAN")
         cal.add("method", "PUBLISH")
-        cal.add("x-wr-timezone", self.conference.timezone)
+        if not self.in_utc:
+            cal.add("x-wr-timezone", self.conference.timezone)
         cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", icalendar.vDuration(REFRESH).to_ical().decode())
         lines = serialise(cal)
@@ -107,7 +102,7 @@ class IcalRenderer:
     def _vtimezone(self) -> icalendar.Timezone | None:
         """The event zone's VTIMEZONE for the years the sessions span; None when times are written in UTC."""
         entries = self.conference.entries
-        if not entries or is_utc(entries[0].slot.start):
+        if not entries or self.in_utc:
             return None
         zone = self.conference.zone
         first = min(e.slot.start for e in entries).astimezone(zone).year
@@ -124,7 +119,7 @@ class IcalRenderer:
         """One VEVENT, as icalendar writes an Event of these properties: its canonical ones first, then the rest
         by name; every value encoded by icalendar's own property types. Assembling the lines here costs a tenth
         of building an `icalendar.Event` (0.4 ms a session: seconds for a large event in every locale)."""
-        conf, session, zone = self.conference, entry.session, self.conference.zone
+        conf, session = self.conference, entry.session
         speakers = ", ".join(s.name for s in conf.speakers_of(session))
         title = self._t(session.title)
         categories = [name for name in (self._t(x.name) for x in (conf.track(session.track_id),
@@ -136,8 +131,9 @@ class IcalRenderer:
         lines = [
             "BEGIN:VEVENT",
             "SUMMARY:" + _text(f"{title} - {speakers}" if speakers else title),  # pretalx's own SUMMARY shape
-            "DTSTART" + _moment(entry.slot.start.astimezone(zone)),
-            "DTEND" + _moment(entry.slot.end.astimezone(zone)),
+            "DTSTART" + self._when(entry.slot.start),
+            # RFC 5545 3.6.1: DTEND must be later than DTSTART; without one, an event ends when it starts
+            *(["DTEND" + self._when(entry.slot.end)] if entry.slot.end > entry.slot.start else []),
             "DTSTAMP" + _moment(revision.stamp),
             "UID:" + _text(uid(conf, entry, self.host)),
             "SEQUENCE:" + str(revision.sequence),  # icalendar writes it among its canonical first properties
@@ -152,6 +148,15 @@ class IcalRenderer:
             "END:VEVENT",
         ]
         return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+    def _when(self, moment: dt.datetime) -> str:
+        """A DATE-TIME in the event's zone; in UTC where that zone has no TZID or the wall time occurs twice
+        (the autumn night's two 02:30s: RFC 5545 3.3.5 would read both as the first)."""
+        if self.in_utc:
+            return _moment(moment.astimezone(dt.timezone.utc))
+        if timezones.repeated(moment, self.conference.zone):
+            return _moment(moment.astimezone(dt.timezone.utc))
+        return _moment(moment.astimezone(self.conference.zone))
 
     def _t(self, value: Multilingual) -> str:
         return choose(value, self.locale, self.conference.default_locale)

@@ -58,7 +58,7 @@ class JsonFeed:
             "end_date": _iso(conf.end_date),
             "day_change_hour": conf.day_change_hour,
             "schedule_version": conf.schedule_version,
-            "released": _iso(conf.released),
+            "released": _iso(conf.local(conf.released) if conf.released else None),
             "source_url": conf.url,
             "url": self._link(home),
             "feeds": {"ical": self._link(urls.ical(home)), "frab_xml": self._link(urls.frab_xml(self.locale)),
@@ -67,8 +67,9 @@ class JsonFeed:
 
     def _day(self, day: Day) -> dict[str, Any]:
         page = urls.day(self.locale, day.date)
-        return {"index": day.index, "date": day.date.isoformat(), "start": day.start.isoformat(),
-                "end": day.end.isoformat(), "url": self._link(page), "ical": self._link(urls.ical(page))}
+        local = self.conference.local
+        return {"index": day.index, "date": day.date.isoformat(), "start": local(day.start).isoformat(),
+                "end": local(day.end).isoformat(), "url": self._link(page), "ical": self._link(urls.ical(page))}
 
     def _room(self, room: Room) -> dict[str, Any]:
         page = urls.room(self.locale, room.slug)
@@ -112,9 +113,9 @@ class JsonFeed:
             "image": session.image_url,
             "resources": [{"url": r.url, "description": r.description, "kind": r.kind, "type": r.type}
                           for r in session.resources],
-            "slots": [{"start": e.slot.start.isoformat(), "end": e.slot.end.isoformat(),
+            "slots": [{"start": conf.local(e.slot.start).isoformat(), "end": conf.local(e.slot.end).isoformat(),
                        "duration_minutes": e.slot.duration_minutes, "room": e.slot.room_id,
-                       "day": conf.day_of(e.slot.start).isoformat(), "guid": e.slot.guid,
+                       "day": conf.day_of_slot(e.slot).isoformat(), "guid": e.slot.guid,
                        "source_url": e.slot.url} for e in conf.entries_of(session)],
             "url": self._link(page) if page else None,
             "ical": self._link(urls.ical(page)) if page else None,

@@ -35,7 +35,7 @@ def search_index(conference: Conference, locale: str, base_url: str | None = Non
             "c": session.code, "k": entry.key, "t": text(session.title),
             "id": uid(conference, entry, host),  # the feeds' UID: calendars merge a favourite with a subscription
             "s": list(session.speaker_codes),
-            "b": entry.slot.start.isoformat(), "e": entry.slot.end.isoformat(),
+            "b": conference.local(entry.slot.start).isoformat(), "e": conference.local(entry.slot.end).isoformat(),
             "r": text(conference.room(entry.slot.room_id).name),
             "tr": text(track.name) if track else "",
             "l": session.content_locale or "",

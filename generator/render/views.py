@@ -7,9 +7,10 @@ template costs several times what reading an attribute does.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from .. import i18n, urls
+from .. import i18n, timezones, urls
 from ..i18n import choose
 from ..model import Conference, Entry, Multilingual
 
@@ -26,8 +27,10 @@ class SlotView:
     content_locale: str  # the language the session is held in ("" when unknown)
     lang: str  # the same, only where it differs from the page's locale: what a `lang` attribute needs
     speakers: str | None  # the speakers' names, comma-separated; None for a session that names none
-    day: str  # the conference day, ISO
-    day_label: str  # the conference day as the locale writes it
+    day: str  # the conference day, ISO (what day pages and filters group by)
+    date: str  # the calendar date the slot starts on, ISO (what an attendee's calendar says)
+    date_label: str  # that date as the locale writes it
+    night_label: str  # the conference day as the locale writes it, when it is not that date (after midnight)
     start: str  # ISO timestamps
     end: str
     start_time: str  # wall-clock times in the event's zone, as the locale writes them
@@ -57,20 +60,28 @@ class SlotViews:
         conf, locale, session, slot = self.conference, self.locale, entry.session, entry.slot
         room = conf.room(slot.room_id)
         track = conf.track(session.track_id)
-        day = conf.day_of(slot.start)
+        day = conf.day_of_slot(slot)
+        date = conf.local(slot.start).date()
+        night = conf.night_of(slot)
         content_locale = session.content_locale or ""
         return SlotView(
             code=session.code, page="" if session.is_break else urls.talk(locale, session.code), title=self._t(session.title),
             is_break=session.is_break, is_cancelled=session.is_cancelled, content_locale=content_locale,
             lang=content_locale if content_locale != locale else "",
             speakers=", ".join(p.name for p in conf.speakers_of(session)) if session.speaker_codes else None,
-            day=day.isoformat(), day_label=i18n.short_date(day, locale),
-            start=slot.start.isoformat(), end=slot.end.isoformat(),
-            start_time=i18n.time_of_day(slot.start, conf.zone, locale),
-            end_time=i18n.time_of_day(slot.end, conf.zone, locale),
+            day=day.isoformat(), date=date.isoformat(), date_label=i18n.short_date(date, locale),
+            night_label=i18n.short_date(night, locale) if night else "",
+            start=conf.local(slot.start).isoformat(), end=conf.local(slot.end).isoformat(),
+            start_time=self._clock(slot.start), end_time=self._clock(slot.end),
             room=room.slug, room_name=self._t(room.name),
             track=track.slug if track else "", track_name=self._t(track.name) if track else "",
             colour=(track.color or "") if track else "")
+
+    def _clock(self, moment: dt.datetime) -> str:
+        """The wall-clock time; with the zone's abbreviation ("02:30 CET") where that time occurs twice."""
+        zone = self.conference.zone
+        shown = i18n.time_of_day(moment, zone, self.locale)
+        return f"{shown} {moment.astimezone(zone).tzname()}" if timezones.repeated(moment, zone) else shown
 
     def _t(self, value: Multilingual) -> str:
         return choose(value, self.locale, self.conference.default_locale)
