@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import nh3
 
 from generator.render import markup
-from generator.render.markup import PLAIN, plain_blocks, plain_text, render_markdown
+from generator.render.markup import PLAIN, PRETALX_EXTENSIONS, plain_blocks, plain_text, render_markdown
 
 # letters of several scripts, digits, spaces and the punctuation the fast path accepts, plus characters it must refuse
 PLAIN_CHARACTERS = list("aZéßжλ中 09.,;:?!'\"()/‘’‚“”„–—…«»‹›€£$%@°·§-\n")
@@ -27,9 +27,14 @@ BLOCKY_TEXT = st.tuples(
 ALPHABET = st.sampled_from(PLAIN_CHARACTERS + list("*_`[]<>&#\\|~=+\t\r >\u00a0"))
 
 
+# the pretalx dialect the pages use, and the bare one iCal's plain text starts from
+DIALECTS = (PRETALX_EXTENSIONS, ())
+
+
 def parsed(text: str, extensions: tuple[str, ...]) -> str:
     """What python-markdown itself makes of `text` (no fast path)."""
-    return markdown.Markdown(extensions=list(extensions), output_format="html").convert(text)
+    loaded = [markup._EXTENSIONS[name]() if name in markup._EXTENSIONS else name for name in extensions]
+    return markdown.Markdown(extensions=loaded, output_format="html").convert(text)
 
 
 def fast_or_parsed(text: str, extensions: tuple[str, ...]) -> str:
@@ -42,7 +47,7 @@ def fast_or_parsed(text: str, extensions: tuple[str, ...]) -> str:
 @settings(max_examples=600, deadline=None)
 @given(st.text(ALPHABET, max_size=80))
 def test_any_text_renders_as_the_markdown_parser_renders_it(text):
-    for extensions in (("sane_lists",), ()):
+    for extensions in DIALECTS:
         assert fast_or_parsed(text, extensions) == parsed(text, extensions)
 
 
@@ -51,27 +56,45 @@ def test_any_text_renders_as_the_markdown_parser_renders_it(text):
 def test_plain_text_takes_the_fast_path_and_renders_as_the_parser_does(text):
     assert PLAIN.fullmatch(text)
     assert plain_blocks(text) is not None
-    assert fast_or_parsed(text, ("sane_lists",)) == parsed(text, ("sane_lists",))
+    for extensions in DIALECTS:
+        assert fast_or_parsed(text, extensions) == parsed(text, extensions)
 
 
 @settings(max_examples=1000, deadline=None)
 @given(BLOCKY_TEXT)
 def test_paragraphs_and_lists_render_as_the_parser_renders_them(text):
-    for extensions in (("sane_lists",), ()):
+    for extensions in DIALECTS:
         assert fast_or_parsed(text, extensions) == parsed(text, extensions)
 
 
+def rendered_without_fast_path(text: str) -> str:
+    """The slow path of render_markdown: the parser, the heading shift, the cleaner and linkifier."""
+    html_text = parsed(text, PRETALX_EXTENSIONS).replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return markup._cleaner().clean(html_text)
+
+
+# plain words with addresses the linkifier must find in them: the fast path has to step aside for those
+LINKY_TEXT = st.lists(st.sampled_from(["word", " ", ".", "\n", "- ", "example.com", "a@b.de", "https://x.org/p",
+                                       "www.test.de", "Node.js", "3.14", "x.co", "mail:"]), max_size=12).map("".join)
+
+
 @settings(max_examples=1000, deadline=None)
+@given(BLOCKY_TEXT | LINKY_TEXT | st.text(ALPHABET, max_size=80))
+def test_the_fast_path_gives_what_the_parser_cleaner_and_linkifier_give(text):
+    """Fast-path HTML skips the parser, the cleaner and the linkifier: it must be exactly what they would make."""
+    render_markdown.cache_clear()
+    markup._to_html.cache_clear()
+
+    assert render_markdown(text) == rendered_without_fast_path(text)
+
+
+@settings(max_examples=500, deadline=None)
 @given(BLOCKY_TEXT | st.text(ALPHABET, max_size=80))
-def test_the_fast_path_needs_no_sanitiser_and_its_plain_text_is_what_the_sanitiser_leaves(text):
-    """Fast-path HTML skips nh3: it must be exactly what nh3 would leave of it, in HTML and in plain text."""
-    fast = markup._plain_html(text)
+def test_the_fast_path_plain_text_is_what_the_sanitiser_leaves(text):
+    fast = markup._plain_html(text, ())
     if fast is None:
         return
-    render_markdown.cache_clear()
-    assert render_markdown(text) == nh3.clean(fast, tags=markup.ALLOWED_TAGS, attributes=markup.ALLOWED_ATTRIBUTES,
-                                              url_schemes=markup.URL_SCHEMES, strip_comments=True,
-                                              link_rel="noopener noreferrer nofollow")
+
     assert plain_text(text) == html.unescape(nh3.clean(fast, tags=set())).strip()
 
 
@@ -89,7 +112,8 @@ def test_the_fast_path_needs_no_sanitiser_and_its_plain_text_is_what_the_sanitis
 ], ids=["one", "two-lines", "punctuation", "blank-lines", "unicode-dash", "digits", "list-after-paragraph",
         "paragraph-after-list", "loose-list", "dash-line-in-paragraph"])
 def test_plain_examples_render_as_the_markdown_parser_renders_them(text):
-    assert fast_or_parsed(text, ("sane_lists",)) == parsed(text, ("sane_lists",))
+    for extensions in DIALECTS:
+        assert fast_or_parsed(text, extensions) == parsed(text, extensions)
 
 
 @pytest.mark.parametrize("text", [
