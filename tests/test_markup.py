@@ -34,7 +34,7 @@ DIALECTS = (PRETALX_EXTENSIONS, ())
 def parsed(text: str, extensions: tuple[str, ...]) -> str:
     """What python-markdown itself makes of `text` (no fast path)."""
     loaded = [markup._EXTENSIONS[name]() if name in markup._EXTENSIONS else name for name in extensions]
-    return markdown.Markdown(extensions=loaded, output_format="html").convert(text)
+    return markdown.Markdown(extensions=loaded, output_format="xhtml").convert(text)
 
 
 def fast_or_parsed(text: str, extensions: tuple[str, ...]) -> str:

@@ -62,7 +62,7 @@ def render_markdown(text: str) -> Markup:
     """
     if not text:
         return Markup("")
-    plain = _plain_html(text, PRETALX_EXTENSIONS)
+    plain = _plain_html(text, PRETALX_EXTENSIONS, line_break="<br>")  # as the cleaner writes it
     if plain is not None and not _has_link_text(text):
         return Markup(plain)  # made of text without < > & and of <p>, <br>, <ul> and <li> only: nothing to clean
     rendered = _to_html(text, PRETALX_EXTENSIONS)
@@ -110,25 +110,28 @@ def _to_html(text: str, extensions: tuple[str, ...] = PRETALX_EXTENSIONS) -> str
     converter = cache.get(extensions)
     if converter is None:
         loaded = [_EXTENSIONS[name]() if name in _EXTENSIONS else name for name in extensions]
-        converter = cache[extensions] = markdown.Markdown(extensions=loaded, output_format="html")
+        # XHTML, as pretalx: the cleaner rewrites allowed tags anyway, but shows an escaped <img /> as written
+        converter = cache[extensions] = markdown.Markdown(extensions=loaded, output_format="xhtml")
     return converter.reset().convert(text)
 
 
-def _plain_html(text: str, extensions: tuple[str, ...]) -> str | None:
+def _plain_html(text: str, extensions: tuple[str, ...], line_break: str = "<br />") -> str | None:
     """The HTML of text that is plain paragraphs and lists (most speaker text), without the parser; else None."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends as Markdown reads them
-    return plain_blocks(text, line_breaks="nl2br" in extensions) if PLAIN.fullmatch(text) else None
+    if not PLAIN.fullmatch(text):
+        return None
+    return plain_blocks(text, line_break if "nl2br" in extensions else None)
 
 
-def plain_blocks(text: str, line_breaks: bool = True) -> str | None:
+def plain_blocks(text: str, line_break: str | None = None) -> str | None:
     """What Markdown makes of text that `PLAIN` matches, or None where blocks mix or lists touch (a loose list).
 
-    Blocks are separated by blank lines: one of lines is a <p> (its lines joined by <br> with `line_breaks`, as
-    the nl2br extension does), one of "- " items a <ul>.
+    Blocks are separated by blank lines: one of lines is a <p> (its lines joined by `line_break` and a newline,
+    as the nl2br extension does, or by a newline alone), one of "- " items a <ul>.
     """
     html = []
     after_list = False
-    join = "<br>\n" if line_breaks else "\n"
+    join = "\n" if line_break is None else f"{line_break}\n"
     for block in re.split(r"\n{2,}", text.strip("\n")):
         lines = block.split("\n")
         items = [line.startswith("- ") for line in lines]
