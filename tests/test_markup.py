@@ -128,3 +128,64 @@ def test_text_with_markdown_syntax_is_left_to_the_parser(text):
 def test_fast_path_output_is_still_sanitised_and_plain_text_unescaped():
     assert str(render_markdown("Plain words.\n\nMore words.")) == "<p>Plain words.</p>\n<p>More words.</p>"
     assert plain_text("Say \"hi\" (twice).") == "Say \"hi\" (twice)."
+
+
+# ---- the dialect: what pretalx's rich_text filter makes of speaker text (src/pretalx/common/templatetags/rich_text.py)
+
+def test_case_markdown_flavour_keeps_line_breaks_tables_code_and_links(tmp_path):
+    """Case markdown-flavour.json, built as a user would: the abstract as pretalx shows it."""
+    from support.data import FIXTURES
+
+    from generator.cli import main
+    assert main([str(FIXTURES / "cases" / "markdown-flavour.json"), "--out", str(tmp_path), "--quiet"]) == 0
+    page = (tmp_path / "en" / "talk" / "701" / "index.html").read_text(encoding="utf-8")
+
+    assert "<p>What you will learn:<br>\nStep one: set up the board<br>\nStep two: flash the firmware</p>" in page
+    assert ('<p>Slides: <a href="https://slides.example.org/edgecase" rel="noopener noreferrer nofollow">'
+            "https://slides.example.org/edgecase</a></p>") in page
+    assert ("<table>\n<thead>\n<tr>\n<th>Part</th>\n<th>Minutes</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>Intro</td>\n"
+            "<td>10</td>\n</tr>\n<tr>\n<td>Demo</td>\n<td>30</td>\n</tr>\n</tbody>\n</table>") in page
+    assert "<pre><code>make flash\nmake monitor\n</code></pre>" in page
+
+
+LINK = 'rel="noopener noreferrer nofollow"'
+
+
+@pytest.mark.parametrize("text, html_text", [
+    ("one\ntwo\r\nthree", "<p>one<br>\ntwo<br>\nthree</p>"),
+    ("Intro:\n- one\n- two", "<p>Intro:</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>"),
+    ("Steps:\n1. one\n2. two", "<p>Steps:</p>\n<ol>\n<li>one</li>\n<li>two</li>\n</ol>"),
+    ("~~old~~ new", "<p><del>old</del> new</p>"),
+    ("| a | b |\n|---|--:|\n| 1 | 2 |", "<table>\n<thead>\n<tr>\n<th>a</th>\n<th>b</th>\n</tr>\n</thead>\n<tbody>\n"
+                                       "<tr>\n<td>1</td>\n<td>2</td>\n</tr>\n</tbody>\n</table>"),
+    ("~~~python\nx = 1\n~~~", "<pre><code>x = 1\n</code></pre>"),
+    ("see www.example.com.", f'<p>see <a href="http://www.example.com" {LINK}>www.example.com</a>.</p>'),
+    ("at https://x.org/a?b=1&c=2 now", f'<p>at <a href="https://x.org/a?b=1&amp;c=2" {LINK}>https://x.org/a?b=1&amp;c=2'
+                                       "</a> now</p>"),
+    ("mail me@example.org", f'<p>mail <a href="mailto:me@example.org" {LINK}>me@example.org</a></p>'),
+    ("shop.berlin and example.shop", f'<p><a href="http://shop.berlin" {LINK}>shop.berlin</a> and '
+                                     f'<a href="http://example.shop" {LINK}>example.shop</a></p>'),
+    ("Node.js and Python 3.14", "<p>Node.js and Python 3.14</p>"),
+    ("`example.com`", "<p><code>example.com</code></p>"),
+    ("```\nhttps://x.org\n```", "<pre><code>https://x.org\n</code></pre>"),
+    ("[slides](https://x.org/s.pdf)", f'<p><a href="https://x.org/s.pdf" {LINK}>slides</a></p>'),
+    ("# Big\n## Small", "<h2>Big</h2>\n<h2>Small</h2>"),
+], ids=["line-breaks", "list-after-a-line", "ordered-list-after-a-line", "strikethrough", "table", "tilde-fence",
+        "bare-www", "bare-url-with-query", "email", "new-tlds", "no-tld", "no-links-in-code", "no-links-in-pre",
+        "markdown-link", "headings-below-the-title"])
+def test_speaker_markdown_renders_as_pretalx_renders_it(text, html_text):
+    assert str(render_markdown(text)) == html_text
+
+
+@pytest.mark.parametrize("text, html_text", [
+    ("use <video> here", "<p>use &lt;video&gt; here</p>"),
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ("[x](javascript:alert(1))", "<p><a>x</a></p>"),
+    ('<div class="grid" style="color:red" onclick="x()">hi</div>', "<div>hi</div>"),
+    ('<a href="https://x.org" target="_blank" onmouseover="x()">x</a>', f'<p><a href="https://x.org" {LINK}>x</a></p>'),
+    ("![logo](https://x.org/l.png)", '<p>&lt;img alt="logo" src="<a href="https://x.org/l.png" '
+                                     f'{LINK}>https://x.org/l.png</a>" /&gt;</p>'),
+], ids=["unknown-tag-shown", "script-shown-not-run", "javascript-url", "class-style-and-handler",
+        "link-attributes", "image-shown-as-text"])
+def test_tags_outside_pretalx_allow_list_are_shown_as_text_and_attributes_removed(text, html_text):
+    assert str(render_markdown(text)) == html_text
