@@ -95,7 +95,13 @@ def our_blocks(site: Path, code: str, speakers: list[str]) -> dict[str, str]:
 
 
 def differences(pretalx_url: str, event: str, site: Path, codes: list[str]) -> list[str]:
-    """One line per block whose content differs, naming the session and the block."""
+    """One line per block whose content differs, naming the session and the block.
+
+    Pages are fetched four at a time; one that differs is fetched again alone before it counts. The lab runs
+    pretalx threaded (runserver), and pretalx renders every text with one shared Markdown instance
+    (rich_text.py: markdown_engine() is cached and "stateful"), so two pages rendered at the same moment can swap
+    texts; production pretalx runs one request per worker process.
+    """
     def compare(code: str) -> list[str]:
         answer = requests.get(f"{pretalx_url}/{event}/talk/{code}/", timeout=60)
         answer.raise_for_status()
@@ -105,7 +111,9 @@ def differences(pretalx_url: str, event: str, site: Path, codes: list[str]) -> l
                 for key in theirs if theirs[key] != ours[key]]
 
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        return [line for lines in pool.map(compare, codes) for line in lines]
+        first = dict(zip(codes, pool.map(compare, codes)))
+    again = {code: compare(code) for code, found in first.items() if found}
+    return [line for lines in again.values() for line in lines]
 
 
 def session_codes(site: Path) -> list[str]:
