@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 
 import markdown
@@ -10,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nh3
+from support.data import FIXTURES
 
+from generator.cli import main
 from generator.render import markup
 from generator.render.markup import PLAIN, PRETALX_EXTENSIONS, plain_blocks, plain_text, render_markdown
 
@@ -31,10 +34,15 @@ ALPHABET = st.sampled_from(PLAIN_CHARACTERS + list("*_`[]<>&#\\|~=+\t\r >\u00a0"
 DIALECTS = (PRETALX_EXTENSIONS, ())
 
 
+@functools.cache
+def parser(extensions: tuple[str, ...]) -> markdown.Markdown:
+    loaded = [markup._EXTENSIONS[name]() if name in markup._EXTENSIONS else name for name in extensions]
+    return markdown.Markdown(extensions=loaded, output_format="xhtml")
+
+
 def parsed(text: str, extensions: tuple[str, ...]) -> str:
     """What python-markdown itself makes of `text` (no fast path)."""
-    loaded = [markup._EXTENSIONS[name]() if name in markup._EXTENSIONS else name for name in extensions]
-    return markdown.Markdown(extensions=loaded, output_format="xhtml").convert(text)
+    return parser(extensions).reset().convert(text)
 
 
 def fast_or_parsed(text: str, extensions: tuple[str, ...]) -> str:
@@ -134,9 +142,6 @@ def test_fast_path_output_is_still_sanitised_and_plain_text_unescaped():
 
 def test_case_markdown_flavour_keeps_line_breaks_tables_code_and_links(tmp_path):
     """Case markdown-flavour.json, built as a user would: the abstract as pretalx shows it."""
-    from support.data import FIXTURES
-
-    from generator.cli import main
     assert main([str(FIXTURES / "cases" / "markdown-flavour.json"), "--out", str(tmp_path), "--quiet"]) == 0
     page = (tmp_path / "en" / "talk" / "701" / "index.html").read_text(encoding="utf-8")
 

@@ -51,7 +51,7 @@ _PUNCTUATION = " .,;:?!'\"()/\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2
 _WORDS = rf"[^\W\d_](?:[^\W_]|[{_PUNCTUATION}])*(?<! )"
 _LINE = rf"(?:(?:- )?{_WORDS})?"
 PLAIN = re.compile(rf"{_LINE}(?:\n{_LINE})*")
-_BLOCK_TAGS = re.compile(r"</?(?:p|ul|li)>|<br>")
+_BLOCK_TAGS = re.compile(r"</?(?:p|ul|li)>")
 
 
 @functools.lru_cache(maxsize=16384)  # the same text is shown in every locale (and bios on several pages)
@@ -76,7 +76,7 @@ def plain_text(text: str) -> str:
     text, `See [the slides](https://x/s.pdf)` → `See the slides (https://x/s.pdf)`, unless the text is the URL."""
     if not text:
         return ""
-    plain = _plain_html(text, ())
+    plain = _plain_html(text)
     if plain is not None:  # no entities and no tags but the blocks' own: dropping those leaves the text
         return _BLOCK_TAGS.sub("", plain).strip()
     with_targets = _LINK.sub(_link_with_target, _to_html(text, extensions=()))
@@ -115,7 +115,7 @@ def _to_html(text: str, extensions: tuple[str, ...] = PRETALX_EXTENSIONS) -> str
     return converter.reset().convert(text)
 
 
-def _plain_html(text: str, extensions: tuple[str, ...], line_break: str = "<br />") -> str | None:
+def _plain_html(text: str, extensions: tuple[str, ...] = (), line_break: str = "<br />") -> str | None:
     """The HTML of text that is plain paragraphs and lists (most speaker text), without the parser; else None."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends as Markdown reads them
     if not PLAIN.fullmatch(text):
