@@ -188,3 +188,17 @@ def test_search_results_and_now_next_give_titles_their_direction_and_language(ta
     assert len(hebrew) == 2  # one search result, one "now"
     assert set(map(tuple, hebrew)) == {(HEBREW_TITLE, "auto", "he")}
     assert english and {(link[1], link[2]) for link in english} == {("auto", "")}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["he/", "he/talks/", f"he/talk/{HEBREW_CODE}/", "he/day/2026-04-20/"])
+def test_a_right_to_left_page_does_not_scroll_sideways(chromium, rtl_url, path):
+    """Anything placed off-screen on the left (the skip link) would widen a right-to-left page: it starts right."""
+    context = chromium.new_context(viewport={"width": 360, "height": 700})
+    tab = context.new_page()
+    tab.goto(f"{rtl_url}/{path}")
+
+    width = tab.evaluate("document.documentElement.scrollWidth")
+
+    context.close()
+    assert width <= 360
