@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 # settings that change where or how loudly a build runs, never what it writes
 NOT_IN_OUTPUT = frozenset({"source", "out", "quiet", "save_snapshot", "token", "cache_dir", "config_file", "timeout",
                            "retries", "concurrency"})
-LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "icalendar", "markupsafe", "lxml", "tzdata")
+LIBRARIES = ("jinja2", "markdown", "nh3", "bleach", "publicsuffixlist", "babel", "icalendar", "markupsafe", "lxml",
+             "tzdata")
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 
 

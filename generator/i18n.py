@@ -145,6 +145,12 @@ def duration(length: dt.timedelta, locale: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
+def text_direction(locale: str) -> str:
+    """"rtl" for a locale written right to left (Hebrew, Arabic, Persian, Urdu…), else "ltr" (CLDR, through Babel)."""
+    return str(format_locale(locale).text_direction)
+
+
+@functools.lru_cache(maxsize=None)
 def language_name(code: str) -> str:
     """A language's name in that language, for a language switcher: "Deutsch", "français", "English"."""
     for name in _candidates(code):

@@ -189,7 +189,10 @@
 
   // ---- search across all sessions and speakers
   const box = D.getElementById("search-results"), input = D.getElementById("q");
-  const sessionItem = (s) => el("li", {}, el("a", { href: href(s), textContent: s.t }),
+  // a session's title as speakers wrote it: its own direction, and its language where it is not the page's
+  const pageLang = D.documentElement.lang;  // the page's locale (`lang` above is the tag dates are formatted with)
+  const titleLink = (s) => el("a", { href: href(s), textContent: s.t, dir: "auto", ...(s.l && s.l !== pageLang ? { lang: s.l } : {}) });
+  const sessionItem = (s) => el("li", {}, titleLink(s),
     el("span", { className: "muted", textContent: ` ${[s.names, `${span(s)} ${s.r}`].filter(Boolean).join(" · ")}` }));
   const runSearch = async () => {
     const words = fold(input.value).split(/\s+/).filter(Boolean);
@@ -204,7 +207,7 @@
       ? fill(ui.results, { n: sessions.length + speakers.length }) : ui.noResults })];
     if (sessions.length) parts.push(el("p", { className: "group", textContent: ui.sessions }), el("ul", {}, ...sessions.slice(0, 50).map(sessionItem)));
     if (speakers.length) parts.push(el("p", { className: "group", textContent: ui.speakers }),
-      el("ul", {}, ...speakers.slice(0, 50).map((p) => el("li", {}, el("a", { href: href(p), textContent: p.n })))));
+      el("ul", {}, ...speakers.slice(0, 50).map((p) => el("li", {}, el("a", { href: href(p), textContent: p.n, dir: "auto" })))));
     box.replaceChildren(...parts);
     box.hidden = false;
   };
@@ -245,7 +248,7 @@
       if (b <= now && now < e) running.push(s);
       else if (b > now && !next.has(s.r)) next.set(s.r, s);
     }
-    const list = (items) => el("ul", {}, ...items.map((s) => el("li", {}, `${span(s)} ${s.r}: `, el("a", { href: href(s), textContent: s.t }))));
+    const list = (items) => el("ul", {}, ...items.map((s) => el("li", {}, `${span(s)} ${s.r}: `, titleLink(s))));
     const parts = [el("h3", { textContent: ui.now }), running.length ? list(running) : el("p", { textContent: ui.nothingNow })];
     if (next.size) parts.push(el("h3", { textContent: ui.next }), list([...next.values()].sort((a, b) => Date.parse(a.b) - Date.parse(b.b))));
     else if (!running.length) parts.splice(0, 2, el("p", { textContent: ui.over }));

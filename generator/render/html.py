@@ -118,6 +118,7 @@ class PageContext:
         self.locale = locale
         self.base_url = base_url
         self.slot = slot  # what a timetable slot shows, shared by the locale's pages: `fmt.slot(entry).title`
+        self.direction = i18n.text_direction(locale)  # "rtl" or "ltr": the pages' writing direction
 
     def t(self, value: Multilingual | str | None) -> str:
         """The string of a multilingual value for this locale."""
