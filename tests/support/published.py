@@ -91,10 +91,19 @@ def ical(data: bytes) -> list[Occurrence]:
         described = re.findall(r"https?://\S+", str(event.get("DESCRIPTION") or ""))
         found.append(Occurrence(
             ids=(code_of(url),), where=f"VEVENT {event.get('UID')}",
-            start=_utc(event.decoded("DTSTART")), end=_utc(event.decoded("DTEND")) if "DTEND" in event else None,
+            start=_utc(event.decoded("DTSTART")), end=_end(event),
             room=one_line(event.get("LOCATION")), title=one_line(event.get("SUMMARY")),
             links=tuple(dict.fromkeys([url, *map(str, attachments), *(d.rstrip(").,>") for d in described)]))))
     return found
+
+
+def _end(event: icalendar.Event) -> dt.datetime:
+    """DTEND, else DTSTART + DURATION, else DTSTART: RFC 5545 section 3.6.1, an event with a date-time start and
+    neither ends when it starts (how a zero-length session is written, DTEND equal to DTSTART being forbidden)."""
+    if "DTEND" in event:
+        return _utc(event.decoded("DTEND"))
+    start = _utc(event.decoded("DTSTART"))
+    return start + event.decoded("DURATION") if "DURATION" in event else start
 
 
 def _utc(value: dt.datetime | dt.date) -> dt.datetime:

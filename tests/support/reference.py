@@ -78,7 +78,7 @@ class Occurrence:
 
 
 def one_line(value: Any) -> str:
-    """A one-line text with its whitespace collapsed ("" for None)."""
+    """A one-line text with its whitespace collapsed ("" for None): support/fidelity.py RULES["one-line-whitespace"]."""
     return " ".join(str(value).split()) if value is not None else ""
 
 
@@ -146,7 +146,7 @@ def _frab_json_event(event: Mapping[str, Any], day: str, room: str, zone: ZoneIn
     start = instant(event["date"], zone, where)
     by_duration = start + duration(event["duration"], where)
     end = instant(event["end"], zone, where) if event.get("end") else by_duration
-    links = tuple(link if isinstance(link, str) else link["url"] for link in event.get("links") or ()
+    links = tuple((link if isinstance(link, str) else link["url"]).strip() for link in event.get("links") or ()
                   if isinstance(link, str) or (isinstance(link, dict) and link.get("url")))
     recording = event.get("recording") if isinstance(event.get("recording"), dict) else {}
     return Occurrence(
@@ -190,7 +190,7 @@ def _frab_xml_event(event: ET.Element, day: str, room: str, zone: ZoneInfo | Non
         title=one_line(event.findtext("title")),
         speakers=tuple(one_line(p.text) for p in event.findall("persons/person")),
         languages=languages(event.findtext("language")), day=day,
-        links=tuple(link.get("href", "") for link in event.findall("links/link") if link.get("href")),
+        links=tuple(link.get("href", "").strip() for link in event.findall("links/link") if link.get("href")),
         licence=one_line(event.findtext("recording/license")),
         do_not_record=(event.findtext("recording/optout") or "").strip().lower() == "true")
 
@@ -223,7 +223,7 @@ def _resource_urls(resources: Iterable[Any]) -> tuple[str, ...]:
         if isinstance(resource, dict):
             url = resource.get("link") or resource.get("resource") or resource.get("url")
             if url:
-                urls.append(url)
+                urls.append(url.strip())
     return tuple(urls)
 
 
