@@ -39,7 +39,8 @@ def feed(site: Path, locale: str, name: str) -> list[Occurrence]:
 
 
 def frab_json(data: bytes) -> list[Occurrence]:
-    """Our `{lang}/frab/schedule.json`: both its `end` and its `date` + `duration` are read."""
+    """Our `{lang}/frab/schedule.json`: both its `end` and its `date` + `duration` are read; links are the URLs of
+    `links` and `attachments`."""
     found = []
     for day in json.loads(data)["schedule"]["conference"]["days"]:
         for room, events in day["rooms"].items():
@@ -53,7 +54,8 @@ def frab_json(data: bytes) -> list[Occurrence]:
                     room=one_line(room), title=one_line(event.get("title")),
                     speakers=tuple(one_line(p.get("public_name") or p.get("name")) for p in event["persons"]),
                     languages=languages(event.get("language")), day=day["date"],
-                    links=tuple(link["url"] for link in event.get("links") or ()),
+                    links=tuple(link["url"] for link in [*(event.get("links") or ()),
+                                                         *(event.get("attachments") or ())]),
                     licence=one_line(event.get("recording_license")),
                     do_not_record=bool(event.get("do_not_record"))))
     return found
@@ -73,7 +75,8 @@ def frab_xml(data: bytes) -> list[Occurrence]:
                     room=one_line(room.get("name")), title=one_line(event.findtext("title")),
                     speakers=tuple(one_line(p.text) for p in event.findall("persons/person")),
                     languages=languages(event.findtext("language")), day=day.get("date"),
-                    links=tuple(link.get("href", "") for link in event.findall("links/link")),
+                    links=tuple(link.get("href", "") for link in [*event.findall("links/link"),
+                                                                  *event.findall("attachments/attachment")]),
                     licence=one_line(event.findtext("recording/license")),
                     do_not_record=(event.findtext("recording/optout") or "").strip() == "true"))
     return found

@@ -21,7 +21,8 @@ frab / c3voc JSON (`schedule.conference.days[].rooms{name: [event]}`) and frab /
   speakers    `persons[]` in order, each `public_name` else `name` (XML: the `<person>` text); ids play no
               part, so two persons with `id: 0` and different names stay two people.
   languages   `language` split at commas/whitespace ("de, en" is two), lower-cased, as a set.
-  links       `links[]`, each a URL string or a `{url, title}` object (XML: `<link href>`), in order.
+  links       `links[]` and `attachments[]`, each a URL string or a `{url, title}` object (XML: `<link href>`,
+              `<attachment href>`): one list of URLs (support/fidelity.py RULES["links-and-attachments"]).
   licence     `recording_license` (XML: `<recording><license>`); do-not-record: `do_not_record`
               (XML: `<recording><optout>true`).
   identity    the event's `code`, else the code in a pretalx `/talk/{code}/` URL, else its `id`, `guid`,
@@ -36,7 +37,7 @@ legacy (`/talks/` with one `slot` and nested `speakers`):
   room        the slot's room name in the locale, chosen as DESIGN.md "Multilingual strings" says.
   speakers    the submission's speakers in order, by code, named as `/speakers/` names them (legacy: the
               nested speakers' `name`s); languages: `{content_locale}`;
-  links       `resources[]` URLs (`link`, else `resource`); licence: "" (pretalx has no such field, and its
+  links       every `resources[]` URL (`link`, else `resource`); licence: "" (pretalx has no such field, and its
               own frab export writes ""); do-not-record: `do_not_record`.
   left out    slots without a start or a room, and slots without a submission (breaks): pretalx's own
               export leaves them out too.
@@ -146,7 +147,8 @@ def _frab_json_event(event: Mapping[str, Any], day: str, room: str, zone: ZoneIn
     start = instant(event["date"], zone, where)
     by_duration = start + duration(event["duration"], where)
     end = instant(event["end"], zone, where) if event.get("end") else by_duration
-    links = tuple((link if isinstance(link, str) else link["url"]).strip() for link in event.get("links") or ()
+    links = tuple((link if isinstance(link, str) else link["url"]).strip()
+                  for link in [*(event.get("links") or ()), *(event.get("attachments") or ())]
                   if isinstance(link, str) or (isinstance(link, dict) and link.get("url")))
     recording = event.get("recording") if isinstance(event.get("recording"), dict) else {}
     return Occurrence(
@@ -190,7 +192,9 @@ def _frab_xml_event(event: ET.Element, day: str, room: str, zone: ZoneInfo | Non
         title=one_line(event.findtext("title")),
         speakers=tuple(one_line(p.text) for p in event.findall("persons/person")),
         languages=languages(event.findtext("language")), day=day,
-        links=tuple(link.get("href", "").strip() for link in event.findall("links/link") if link.get("href")),
+        links=tuple(link.get("href", "").strip() for link in [*event.findall("links/link"),
+                                                               *event.findall("attachments/attachment")]
+                    if link.get("href")),
         licence=one_line(event.findtext("recording/license")),
         do_not_record=(event.findtext("recording/optout") or "").strip().lower() == "true")
 
