@@ -47,7 +47,8 @@ SOURCE_DAYS = ("times: a session is put on the day our 04:00 day change gives it
 PERSON_ID_ZERO = "people: persons with id 0 (wiki users) are merged into the first of them (issue 12 point 6)"
 TEXTS_36C3 = ("texts: links given as URL strings and recording licences are dropped; iCal carries no link "
               "(issue 13 point 3)")
-TEXTS_39C3 = "texts: bilingual 'de, en' languages are dropped; iCal carries no link (issue 13 point 3)"
+TEXTS_39C3 = ("texts: bilingual 'de, en' languages and attachments (uploads at the pretalx instance an event came "
+              "from) are dropped; iCal carries no link (issue 13 point 3)")
 ICAL_LINKS = "texts: iCal carries none of a session's links (issue 13 point 3)"
 PRETALX_DAYS = ("times: pretalx lists a session starting 03:00-03:59 under its calendar date (its hour < 3 rule), "
                 "we under the day before (issue 12 point 4)")

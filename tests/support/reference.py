@@ -22,7 +22,9 @@ frab / c3voc JSON (`schedule.conference.days[].rooms{name: [event]}`) and frab /
               part, so two persons with `id: 0` and different names stay two people.
   languages   `language` split at commas/whitespace ("de, en" is two), lower-cased, as a set.
   links       `links[]` and `attachments[]`, each a URL string or a `{url, title}` object (XML: `<link href>`,
-              `<attachment href>`): one list of URLs (support/fidelity.py RULES["links-and-attachments"]).
+              `<attachment href>`): one list of URLs (support/fidelity.py RULES["links-and-attachments"]);
+              a root-relative one ("/media/…", pretalx's uploads) is resolved against the page the event
+              came from: `origin_url` (39C3: the pretalx instance it was merged from), else `url`.
   licence     `recording_license` (XML: `<recording><license>`); do-not-record: `do_not_record`
               (XML: `<recording><optout>true`).
   identity    the event's `code`, else the code in a pretalx `/talk/{code}/` URL, else its `id`, `guid`,
@@ -52,6 +54,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 UTC = dt.timezone.utc
@@ -113,6 +116,16 @@ def instant(text: str, zone: ZoneInfo | None, where: str) -> dt.datetime:
     return moment.astimezone(UTC)
 
 
+def absolute_link(link: str, page: str | None) -> str:
+    """A link as an absolute URL: one written from the server's root ("/media/…", as pretalx writes uploads) is
+    resolved against the page the event came from (a merged feed's `origin_url`, else its `url`, else the
+    conference's); anything else is kept as written (support/fidelity.py RULES["link-not-http"] then decides)."""
+    link = link.strip()
+    if link.startswith("/") and not link.startswith("//") and page and page.startswith(("http://", "https://")):
+        return urljoin(page, link)
+    return link
+
+
 def frab_identities(code: Any, url: Any, number: Any, guid: Any, slug: Any) -> tuple[str, ...]:
     """The identities of a frab event, best first (see the module docstring)."""
     match = PRETALX_TALK_URL.search(str(url or ""))
@@ -134,20 +147,23 @@ def frab_json(data: bytes) -> list[Occurrence]:
     """Every event of a frab / c3voc `schedule.json`."""
     conference = json.loads(data)["schedule"]["conference"]
     zone = _zone(conference.get("time_zone_name"))
+    base = conference.get("url") or json.loads(data)["schedule"].get("base_url")
     found = []
     for day in conference["days"]:
         for room, events in day["rooms"].items():
             for event in events:
-                found.append(_frab_json_event(event, day["date"], room, zone))
+                found.append(_frab_json_event(event, day["date"], room, zone, base))
     return found
 
 
-def _frab_json_event(event: Mapping[str, Any], day: str, room: str, zone: ZoneInfo | None) -> Occurrence:
+def _frab_json_event(event: Mapping[str, Any], day: str, room: str, zone: ZoneInfo | None,
+                     base: str | None) -> Occurrence:
     where = f"event {event.get('code') or event.get('id') or event.get('guid')} on {day}"
     start = instant(event["date"], zone, where)
     by_duration = start + duration(event["duration"], where)
     end = instant(event["end"], zone, where) if event.get("end") else by_duration
-    links = tuple((link if isinstance(link, str) else link["url"]).strip()
+    links = tuple(absolute_link(link if isinstance(link, str) else link["url"],
+                                event.get("origin_url") or event.get("url") or base)
                   for link in [*(event.get("links") or ()), *(event.get("attachments") or ())]
                   if isinstance(link, str) or (isinstance(link, dict) and link.get("url")))
     recording = event.get("recording") if isinstance(event.get("recording"), dict) else {}
@@ -168,15 +184,16 @@ def frab_xml(data: bytes) -> list[Occurrence]:
     """Every event of a frab / c3voc / pentabarf `schedule.xml` (each event must carry its `<date>`)."""
     root = ET.fromstring(data)
     zone = _zone(root.findtext("conference/time_zone_name"))
+    base = root.findtext("conference/url") or root.findtext("conference/base_url")
     found = []
     for day in root.iter("day"):
         for room in day.findall("room"):
             for event in room.findall("event"):
-                found.append(_frab_xml_event(event, day.get("date", ""), room.get("name", ""), zone))
+                found.append(_frab_xml_event(event, day.get("date", ""), room.get("name", ""), zone, base))
     return found
 
 
-def _frab_xml_event(event: ET.Element, day: str, room: str, zone: ZoneInfo | None) -> Occurrence:
+def _frab_xml_event(event: ET.Element, day: str, room: str, zone: ZoneInfo | None, base: str | None) -> Occurrence:
     where = f"event {event.get('code') or event.get('id') or event.get('guid')} on {day}"
     text = event.findtext("date")
     if not text:
@@ -192,8 +209,8 @@ def _frab_xml_event(event: ET.Element, day: str, room: str, zone: ZoneInfo | Non
         title=one_line(event.findtext("title")),
         speakers=tuple(one_line(p.text) for p in event.findall("persons/person")),
         languages=languages(event.findtext("language")), day=day,
-        links=tuple(link.get("href", "").strip() for link in [*event.findall("links/link"),
-                                                               *event.findall("attachments/attachment")]
+        links=tuple(absolute_link(link.get("href", ""), event.findtext("origin_url") or event.findtext("url") or base)
+                    for link in [*event.findall("links/link"), *event.findall("attachments/attachment")]
                     if link.get("href")),
         licence=one_line(event.findtext("recording/license")),
         do_not_record=(event.findtext("recording/optout") or "").strip().lower() == "true")
