@@ -91,6 +91,7 @@ def all_topics(reason: str) -> dict[str, str]:
 SCHEDULES: dict[str, Schedule] = {
     "36c3-json": frab_file("en", "ccc-36c3/everything.schedule.json",
                            {"times": SOURCE_DAYS, "people": PERSON_ID_ZERO, "texts": TEXTS_36C3}),
+    "36c3-xml": frab_file("en", "ccc-36c3/everything.schedule.xml", all_topics(XML_SOURCES)),
     "39c3-json": frab_file("de", "ccc-39c3/everything.schedule.json", {"times": SOURCE_DAYS, "texts": TEXTS_39C3}),
     "39c3-xml": frab_file("de", "ccc-39c3/everything.schedule.xml", all_topics(XML_SOURCES)),
     "divoc-json": frab_file("de", "divoc_r2r/schedule.json"),
@@ -199,13 +200,13 @@ def test_live_our_build_from_the_api_agrees_with_pretalx_own_frab_export(pretalx
 
 # ------------------------------------------------------------------------------------------------ the reader
 
-@pytest.mark.parametrize("name", ["ccc-39c3/everything.schedule", "divoc_r2r/schedule"])
+@pytest.mark.parametrize("name", ["ccc-36c3/everything.schedule", "ccc-39c3/everything.schedule", "divoc_r2r/schedule"])
 def test_the_reference_reads_the_json_and_the_xml_of_one_schedule_alike(name):
     as_json = reference.frab_json(fixture_bytes(f"{name}.json"))
     as_xml = reference.frab_xml(fixture_bytes(f"{name}.xml"))
 
     assert len(as_json) == len(as_xml) > 0
-    assert compare("xml", as_json, as_xml) == []
+    assert [a for a, b in zip(as_json, as_xml) if a != b] == []
 
 
 @pytest.mark.parametrize(("written", "minutes"), [

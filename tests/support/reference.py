@@ -22,7 +22,8 @@ frab / c3voc JSON (`schedule.conference.days[].rooms{name: [event]}`) and frab /
               part, so two persons with `id: 0` and different names stay two people.
   languages   `language` split at commas/whitespace ("de, en" is two), lower-cased, as a set.
   links       `links[]` and `attachments[]`, each a URL string or a `{url, title}` object (XML: `<link href>`,
-              `<attachment href>`): one list of URLs (support/fidelity.py RULES["links-and-attachments"]);
+              `<attachment href>`, or a bare URL as the element's text, as 36C3 writes them): one list of
+              URLs (support/fidelity.py RULES["links-and-attachments"]);
               a root-relative one ("/media/…", pretalx's uploads) is resolved against the page the event
               came from: `origin_url` (39C3: the pretalx instance it was merged from), else `url`.
   licence     `recording_license` (XML: `<recording><license>`); do-not-record: `do_not_record`
@@ -209,9 +210,10 @@ def _frab_xml_event(event: ET.Element, day: str, room: str, zone: ZoneInfo | Non
         title=one_line(event.findtext("title")),
         speakers=tuple(one_line(p.text) for p in event.findall("persons/person")),
         languages=languages(event.findtext("language")), day=day,
-        links=tuple(absolute_link(link.get("href", ""), event.findtext("origin_url") or event.findtext("url") or base)
+        links=tuple(absolute_link(link.get("href") or link.text or "",
+                                  event.findtext("origin_url") or event.findtext("url") or base)
                     for link in [*event.findall("links/link"), *event.findall("attachments/attachment")]
-                    if link.get("href")),
+                    if link.get("href") or (link.text or "").strip()),
         licence=one_line(event.findtext("recording/license")),
         do_not_record=(event.findtext("recording/optout") or "").strip().lower() == "true")
 
