@@ -43,7 +43,9 @@ legacy (`/talks/` with one `slot` and nested `speakers`):
   links       every `resources[]` URL (`link`, else `resource`); licence: "" (pretalx has no such field, and its
               own frab export writes ""); do-not-record: `do_not_record`.
   left out    slots without a start or a room, and slots without a submission (breaks): pretalx's own
-              export leaves them out too.
+              export leaves them out too; sessions that are not `confirmed` (a dump fetched with an
+              organiser token has accepted ones): on release pretalx makes only confirmed sessions and
+              breaks visible (`schedule/domain/release.py`), so the public schedule never lists them.
 """
 
 from __future__ import annotations
@@ -289,8 +291,13 @@ def pretalx_current(submissions: Iterable[Mapping[str, Any]], speakers: Iterable
     names = {speaker["code"]: speaker["name"] for speaker in speakers}
     return [_api_occurrence(sub, slot, slot["room"]["name"],
                             (names[code] for code in _codes(sub["speakers"]) if code in names), about, locale)
-            for sub in submissions for slot in sub.get("slots") or ()
+            for sub in submissions if _public(sub) for slot in sub.get("slots") or ()
             if slot.get("start") and slot.get("room")]
+
+
+def _public(submission: Mapping[str, Any]) -> bool:
+    """Whether the released schedule shows the submission (module docstring, "left out")."""
+    return submission.get("state", "confirmed") == "confirmed"
 
 
 def _codes(speakers: Iterable[Any]) -> list[str]:
@@ -303,6 +310,6 @@ def pretalx_legacy(talks: Iterable[Mapping[str, Any]], event: Mapping[str, Any],
     about = ApiEvent.of(event)
     return [_api_occurrence(talk, talk["slot"], talk["slot"]["room"], (s["name"] for s in talk["speakers"]),
                             about, locale)
-            for talk in talks if isinstance(talk.get("slot"), dict)
+            for talk in talks if _public(talk) and isinstance(talk.get("slot"), dict)
             if talk["slot"].get("start") and talk["slot"].get("room")]
 
