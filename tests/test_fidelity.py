@@ -226,3 +226,38 @@ def test_the_comparison_names_a_speaker_who_is_not_the_source_one():
 
     assert [(d.field, d.got) for d in found] == [("speakers", ("Somebody Else",))]
     assert "frab-json  speakers            1" in table(found)
+
+
+# the right values ../shared/cases/README.md states for each case, written out by hand: (code, start, end in UTC,
+# the day the source lists it under)
+CASE_TIMES = {
+    "duration-hhmmss.json": [("401", "2026-03-14T09:00Z", "2026-03-14T09:45Z", "2026-03-14"),  # 00:45:00
+                             ("402", "2026-03-14T10:00Z", "2026-03-14T11:00Z", "2026-03-14"),  # 01:00:00
+                             ("403", "2026-03-14T11:15Z", "2026-03-14T12:00Z", "2026-03-14")],  # 0:45
+    "duration-with-end.json": [("404", "2026-03-14T13:00Z", "2026-03-14T14:00Z", "2026-03-14")],  # ends 15:00 CET
+    "dst-autumn.json": [("501", "2026-10-24T23:30Z", "2026-10-25T01:30Z", "2026-10-24"),  # 01:30 CEST + 2 h
+                        ("502", "2026-10-25T01:30Z", "2026-10-25T02:00Z", "2026-10-24"),  # the second 02:30 (CET)
+                        ("503", "2026-10-25T00:30Z", "2026-10-25T01:00Z", "2026-10-24")],  # the first 02:30 (CEST)
+    "dst-spring-autumn.json": [("1", "2026-03-29T00:30Z", "2026-03-29T02:30Z", "2026-03-29")],  # 04:30 CEST
+    "day-end-0600.json": [("302", "2026-12-28T03:00Z", "2026-12-28T05:00Z", "2026-12-27"),  # 04:00 set, day before
+                          ("304", "2026-12-29T03:30Z", "2026-12-29T05:00Z", "2026-12-28")],  # 04:30 set, day before
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASE_TIMES))
+def test_the_reference_reads_the_times_of_each_fault_case_as_its_readme_says(case):
+    occurrences = {o.ids[0]: o for o in reference.frab_json(fixture_bytes(f"cases/{case}"))}
+
+    read = [(code, f"{occurrences[code].start:%Y-%m-%dT%H:%MZ}", f"{occurrences[code].end:%Y-%m-%dT%H:%MZ}",
+             occurrences[code].day) for code, *_ in CASE_TIMES[case]]
+
+    assert read == CASE_TIMES[case]
+
+
+def test_the_reference_reads_people_links_licence_and_languages_as_the_fault_cases_say():
+    people = reference.frab_json(fixture_bytes("cases/person-id-zero.json"))
+    (fields,) = reference.frab_json(fixture_bytes("cases/frab-fields.json"))
+
+    assert [o.speakers for o in people] == [("Avery Example",), ("Blake Sample",), ("Casey Placeholder",)]
+    assert (fields.links, fields.licence, fields.languages) == (
+        ("https://example.org/slides.pdf",), "CC BY 4.0", frozenset({"de", "en"}))

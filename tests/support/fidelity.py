@@ -103,7 +103,7 @@ def _fields(feed: str, expected: Occurrence, got: Occurrence) -> list[Difference
 
     check("start", expected.start, got.start)
     check("end", expected.end, got.end)
-    if got.end_by_duration is not None:  # frab JSON writes `end` and `duration`: readers use either
+    if got.end_by_duration is not None:  # frab and our JSON feed write an end and a duration: readers use either
         check("duration", expected.end, got.end_by_duration)
     check("room", expected.room, got.room)
     if feed == "ical":  # RULES["ical-summary"], RULES["ical-no-field"], RULES["ical-links"]

@@ -116,7 +116,8 @@ def _utc(value: dt.datetime | dt.date) -> dt.datetime:
 
 
 def json_feed(data: bytes) -> list[Occurrence]:
-    """Our `{lang}/schedule.json`: every slot of every session that is not a break; speakers and rooms by id.
+    """Our `{lang}/schedule.json`: every slot of every session that is not a break; speakers and rooms by id;
+    `duration_minutes` is checked as frab's duration is.
 
     Languages come from `languages` (a list) when the feed has it, else `language`; the licence from
     `recording_license` (absent: "", so a licence the source has counts as lost).
@@ -134,8 +135,9 @@ def json_feed(data: bytes) -> list[Occurrence]:
         for slot in session["slots"]:
             found.append(Occurrence(
                 ids=(session["code"],), where=f"JSON feed session {session['code']}",
-                start=dt.datetime.fromisoformat(slot["start"]).astimezone(UTC),
+                start=(start := dt.datetime.fromisoformat(slot["start"]).astimezone(UTC)),
                 end=dt.datetime.fromisoformat(slot["end"]).astimezone(UTC),
+                end_by_duration=start + dt.timedelta(minutes=slot["duration_minutes"]),
                 room=rooms.get(slot["room"], f"<unknown room id {slot['room']!r}>"),
                 title=one_line(session.get("title")),
                 speakers=tuple(names.get(code, f"<unknown speaker {code!r}>") for code in session["speakers"]),
