@@ -3,9 +3,10 @@
 Each real source is read twice: by the tool (a full build with `build.py`'s entry point, into a temporary
 folder) and by tests/support/reference.py, an independent simple reading of the source format (its module
 docstring says what each field means). Every occurrence is then compared, slot by slot, with what the site
-publishes in the default locale's frab JSON, frab XML, iCal and JSON feed (tests/support/published.py):
-start and end instants in UTC, the duration frab readers add to the start, the day the source lists it
-under, room, title, speaker names in order, languages, links, recording licence and do-not-record.
+publishes in one locale (each schedule names it; a lab event: its default locale, the one pretalx exports
+in) in its frab JSON, frab XML, iCal and JSON feed (tests/support/published.py): start and end instants in
+UTC, the duration readers add to the start (frab `duration`, our `duration_minutes`), the day the source
+lists it under, room, title, speaker names in order, languages, links, recording licence, do-not-record.
 
 The expected number of differences is 0. A difference we choose is a named rule in support/fidelity.py
 (RULES). Each schedule is checked per topic (support/fidelity.py TOPICS: slots, times, people, texts), the
