@@ -5,7 +5,7 @@ identities that the feed publishes; within one code, source and feed occurrences
 start, room and title. A source occurrence left unpaired is "missing"; a published one, "extra".
 
 Every difference we accept on purpose is a named rule in RULES, with its reason; the rules about a
-comparison are applied here, the one about a source's meaning in support/reference.py, naming the rule.
+comparison are applied here, those about a source's meaning in support/reference.py, naming the rule.
 """
 
 from __future__ import annotations
