@@ -44,15 +44,11 @@ from generator.cli import main
 BASE_URL = "https://fidelity.example/"  # so that every feed names each session's page, and with it its code
 
 # the faults measured on main on 2026-11-29, each a strict xfail until its fix lands (then remove the entry)
-SOURCE_DAYS = ("times: a session is put on the day our 04:00 day change gives it, not the day the source lists it "
-               "under (issue 12 point 4)")
 XML_LINK_TEXT = ("texts: 36C3's XML writes 298 links as bare URL text (<link>https://c3voc.de/</link>, no href); "
                  "the XML source reader drops them (issue 12 point 7, issue 13 point 3)")
 LINK_TEXTS = ("texts: 8 sessions' link texts that are no URL ('www.cadus.org', 'Hack_Curio, Decoding the Cultures "
               "of Hacking') are published as links relative to the session's page (…/Fahrplan/events/www.cadus.org), "
               "which lead nowhere; support/fidelity.py RULES['link-not-http'] expects them left out (issue 13 point 3)")
-PRETALX_DAYS = ("times: pretalx lists a session starting 03:00-03:59 under its calendar date (its hour < 3 rule), "
-                "we under the day before (issue 12 point 4)")
 SLOT_PAGES = ("slots: the lab's /slots/ pages repeat 11 slots and skip 11 others (pretalx orders them by a "
               "non-unique key on PostgreSQL), and the build loses those 11 sessions without a warning")
 
@@ -86,11 +82,10 @@ def pyconfr_occurrences(locale: str) -> list[reference.Occurrence]:
 
 
 SCHEDULES: dict[str, Schedule] = {
-    "36c3-json": frab_file("en", "ccc-36c3/everything.schedule.json",
-                           {"times": SOURCE_DAYS, "texts": LINK_TEXTS}),
-    "36c3-xml": frab_file("en", "ccc-36c3/everything.schedule.xml", {"times": SOURCE_DAYS, "texts": XML_LINK_TEXT}),
-    "39c3-json": frab_file("de", "ccc-39c3/everything.schedule.json", {"times": SOURCE_DAYS}),
-    "39c3-xml": frab_file("de", "ccc-39c3/everything.schedule.xml", {"times": SOURCE_DAYS}),
+    "36c3-json": frab_file("en", "ccc-36c3/everything.schedule.json", {"texts": LINK_TEXTS}),
+    "36c3-xml": frab_file("en", "ccc-36c3/everything.schedule.xml", {"texts": XML_LINK_TEXT}),
+    "39c3-json": frab_file("de", "ccc-39c3/everything.schedule.json"),
+    "39c3-xml": frab_file("de", "ccc-39c3/everything.schedule.xml"),
     "divoc-json": frab_file("de", "divoc_r2r/schedule.json"),
     "divoc-xml": frab_file("de", "divoc_r2r/schedule.xml"),
     "fosdem2025-xml": frab_file("en", "fosdem-2025/schedule.xml"),
@@ -171,7 +166,7 @@ def lab_feeds(url: str, event: str) -> dict[str, list[reference.Occurrence]]:
 
 
 LAB_EVENTS = {"demo-event": ("PRETALX_EVENT", "democon"), "imported-event": ("PRETALX_IMPORT_EVENT", "bigcon")}
-LAB_FAULTS = {("imported-event", "slots"): SLOT_PAGES, ("imported-event", "times"): PRETALX_DAYS}
+LAB_FAULTS = {("imported-event", "slots"): SLOT_PAGES}
 
 
 def lab_cases() -> list:
