@@ -44,11 +44,6 @@ from generator.cli import main
 BASE_URL = "https://fidelity.example/"  # so that every feed names each session's page, and with it its code
 
 # the faults measured on main on 2026-11-29, each a strict xfail until its fix lands (then remove the entry)
-XML_LINK_TEXT = ("texts: 36C3's XML writes 298 links as bare URL text (<link>https://c3voc.de/</link>, no href); "
-                 "the XML source reader drops them (issue 12 point 7, issue 13 point 3)")
-LINK_TEXTS = ("texts: 8 sessions' link texts that are no URL ('www.cadus.org', 'Hack_Curio, Decoding the Cultures "
-              "of Hacking') are published as links relative to the session's page (…/Fahrplan/events/www.cadus.org), "
-              "which lead nowhere; support/fidelity.py RULES['link-not-http'] expects them left out (issue 13 point 3)")
 SLOT_PAGES = ("slots: the lab's /slots/ pages repeat 11 slots and skip 11 others (pretalx orders them by a "
               "non-unique key on PostgreSQL), and the build loses those 11 sessions without a warning")
 
@@ -82,8 +77,8 @@ def pyconfr_occurrences(locale: str) -> list[reference.Occurrence]:
 
 
 SCHEDULES: dict[str, Schedule] = {
-    "36c3-json": frab_file("en", "ccc-36c3/everything.schedule.json", {"texts": LINK_TEXTS}),
-    "36c3-xml": frab_file("en", "ccc-36c3/everything.schedule.xml", {"texts": XML_LINK_TEXT}),
+    "36c3-json": frab_file("en", "ccc-36c3/everything.schedule.json"),
+    "36c3-xml": frab_file("en", "ccc-36c3/everything.schedule.xml"),
     "39c3-json": frab_file("de", "ccc-39c3/everything.schedule.json"),
     "39c3-xml": frab_file("de", "ccc-39c3/everything.schedule.xml"),
     "divoc-json": frab_file("de", "divoc_r2r/schedule.json"),

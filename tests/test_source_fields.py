@@ -283,3 +283,20 @@ def test_every_juliacon_resource_reaches_the_frab_feed_as_a_link_to_its_own_host
     assert len(wanted) > 10  # the legacy API names links and files alike `resource`: these are on other hosts
     assert {(e["code"], link["url"]) for e in ours for link in e["links"]} >= wanted
     assert not any(e["attachments"] for e in ours)
+
+
+def test_a_link_that_is_no_url_is_left_out_with_a_warning_naming_the_session(tmp_path, caplog):
+    document = copy.deepcopy(case("frab-fields.json"))
+    (event,) = source_events(document)
+    event["links"] = ["www.cadus.org", {"url": "Slides, Notes", "title": "Notes"}, "https://ok.example/x"]
+    source = tmp_path / "schedule.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+
+    plain = main([str(source), "--out", str(tmp_path / "site"), "--quiet"])
+    warnings = [message for message in caplog.messages if "not an http(s) URL" in message]
+    strict = main([str(source), "--out", str(tmp_path / "strict"), "--quiet", "--strict"])
+
+    assert plain == 0 and strict == 1
+    assert [link["url"] for link in frab_events(tmp_path / "site")[0]["links"]] == ["https://ok.example/x"]
+    assert warnings == [f"event '{event['id']}': link 'www.cadus.org' is not an http(s) URL; left out",
+                        f"event '{event['id']}': link 'Slides, Notes' is not an http(s) URL; left out"]

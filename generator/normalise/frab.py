@@ -87,8 +87,8 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
         person_codes = people.codes(index)
         # a merged feed's relative attachment ("/media/...") lives on the system the event came from
         home = checks.public_url(event.get("origin_url"), base) or occurrence_url or base
-        links = [*_references(event.get("links"), "link", home),
-                 *_references(event.get("attachments"), "attachment", home)]
+        links = [*_references(event.get("links"), "link", home, where, problems),
+                 *_references(event.get("attachments"), "attachment", home, where, problems)]
         recording = event.get("recording") if isinstance(event.get("recording"), dict) else {}
         title = multilingual(event.get("title"))
         earlier = sessions.get(code)
@@ -147,16 +147,22 @@ def _valid_languages(event: dict[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code for code in map(locale_code, _language_parts(event)) if code))
 
 
-def _references(value: Any, kind: str, base: str | None) -> list[Resource]:
+def _references(value: Any, kind: str, base: str | None, where: str, problems: Problems) -> list[Resource]:
     """frab `links` or `attachments`: plain URL strings (36C3 has about 300) or {url, title, type} objects.
 
-    Relative URLs (pretalx writes attachments as "/media/...") are resolved against `base`, the event's page
-    at its origin; a reference with no usable http(s) URL is left out.
+    Root-relative URLs (pretalx writes attachments as "/media/...") are resolved against `base`, the event's
+    page at its origin; a reference with no usable http(s) URL is left out, with a warning when it had text:
+    "www.example.org" or a title typed into the URL field is no URL, and read as a path relative to the
+    session's page it would lead nowhere (8 sessions of 36C3).
     """
     found = []
     for item in listed(value):
         link = {"url": item} if isinstance(item, str) else item if isinstance(item, dict) else {}
-        url = checks.public_url(link.get("url") or link.get("href"), base)
+        given = link.get("url") or link.get("href")
+        text = given.strip() if isinstance(given, str) else ""
+        url = checks.public_url(text, base if text.startswith("/") else None)
+        if text and not url:
+            problems.warn(where, f"{kind} {text[:80]!r} is not an http(s) URL; left out")
         if url:
             found.append(Resource(url, clean_line(link.get("title")), kind, _text(link.get("type"))))
     return found

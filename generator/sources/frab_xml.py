@@ -143,7 +143,9 @@ def _person(element: ET.Element) -> dict[str, Any]:
 
 
 def _link(element: ET.Element) -> dict[str, Any]:
-    link: dict[str, Any] = {"url": element.get("href", ""), "title": _text(element)}
+    """`<link href="URL">title</link>`; 36C3's XML also writes `<link>URL</link>`, the JSON's plain URL string."""
+    href = element.get("href")
+    link: dict[str, Any] = {"url": href, "title": _text(element)} if href else {"url": _text(element), "title": ""}
     if element.get("type"):
         link["type"] = element.get("type")
     return link
