@@ -32,15 +32,18 @@ KEYS = {"submissions": "code", "speakers": "code", "rooms": "id", "tracks": "id"
 EXPAND = {"submissions": "&expand=resources"}
 
 
-def fetch(client: HttpClient, api_base: str) -> RawEvent:
-    """The event, its flat collections and the latest released schedule, all of one schedule version.
+def fetch(client: HttpClient, api_base: str, event: Any = None) -> RawEvent:
+    """The event (`event`: its document when already read), its flat collections and the latest released
+    schedule, all of one schedule version.
 
     Raises FetchError when a new version was released during each of ATTEMPTS fetches, or when the
     collections cannot be completed (objects the schedule lists that the server does not send).
     """
+    if event is None:  # first: a wrong slug is named as such, not as a missing schedule
+        event = client.get_json(api_base)
     schedule = _latest_schedule(client, api_base)
     for attempt in range(1, ATTEMPTS + 1):
-        documents = _fetch_version(client, api_base, schedule)
+        documents = {"event": event, **_fetch_version(client, api_base, schedule)}
         after = _latest_schedule(client, api_base)
         if after.get("id") == schedule.get("id"):
             return RawEvent("pretalx", api_base, documents)
@@ -53,15 +56,13 @@ def fetch(client: HttpClient, api_base: str) -> RawEvent:
 
 
 def _fetch_version(client: HttpClient, api_base: str, schedule: dict[str, Any]) -> dict[str, Any]:
-    """Every document of the event, the slots pinned to `schedule`; each collection complete and unique."""
+    """The schedule and every collection of the event, the slots pinned to `schedule`; each collection complete and unique."""
     pinned = f"&schedule={schedule['id']}" if isinstance(schedule.get("id"), int) else ""
     urls = {name: f"{api_base}{name}/?page_size={PAGE_SIZE}" + EXPAND.get(name, "") + (pinned if name == "slots" else "")
             for name in COLLECTIONS}
-    calls = [lambda: client.get_json(api_base)]
-    calls += [lambda url=url: client.get_collection(url) for url in urls.values()]
-    log.info("fetching the event and %s of schedule %s", ", ".join(COLLECTIONS), _name(schedule))
-    event, *collections = client.concurrently(calls)  # independent: fetched side by side
-    documents: dict[str, Any] = {"event": event, "schedule": schedule}
+    log.info("fetching %s of schedule %s", ", ".join(COLLECTIONS), _name(schedule))
+    collections = client.concurrently([lambda url=url: client.get_collection(url) for url in urls.values()])
+    documents: dict[str, Any] = {"schedule": schedule}
     for name, items in zip(COLLECTIONS, collections):
         if name == "slots":
             documents[name] = complete_slots(client, api_base, items, schedule)
