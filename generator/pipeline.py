@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from . import media, offline, parallel, revisions, sources, urls
+from . import media, offline, parallel, revisions, shrink, sources, urls
 from .buildkey import build_key, recalled, remember
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
 from .errors import UsageError
@@ -92,6 +92,7 @@ def build(settings: Settings, session: requests.Session | None = None,
         offline.add_service_worker(plan, [*settings.static_dirs, DEFAULT_STATIC])
     rendered = time.perf_counter()
 
+    shrink.check(settings.out, plan.files, allow=settings.allow_shrink)
     if settings.save_snapshot:  # before the site: a snapshot that cannot be saved leaves the site untouched
         snapshot.save(raw, settings.save_snapshot)
     progress.phase("write", "changed files")
