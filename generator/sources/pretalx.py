@@ -43,10 +43,16 @@ def fetch(client: HttpClient, api_base: str, event: Any = None) -> RawEvent:
         event = client.get_json(api_base)
     schedule = _latest_schedule(client, api_base)
     for attempt in range(1, ATTEMPTS + 1):
-        documents = {"event": event, **_fetch_version(client, api_base, schedule)}
-        after = _latest_schedule(client, api_base)
-        if after.get("id") == schedule.get("id"):
-            return RawEvent("pretalx", api_base, documents)
+        try:
+            documents = {"event": event, **_fetch_version(client, api_base, schedule)}
+        except FetchError:  # counts that change between pages, a slot of the new version: a release, or not?
+            after = _latest_schedule(client, api_base)
+            if after.get("id") == schedule.get("id"):
+                raise
+        else:
+            after = _latest_schedule(client, api_base)
+            if after.get("id") == schedule.get("id"):
+                return RawEvent("pretalx", api_base, documents)
         log.warning("schedule %s was released while fetching %s (attempt %d of %d); fetching again",
                     _name(after), _name(schedule), attempt, ATTEMPTS)
         schedule = after
