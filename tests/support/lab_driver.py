@@ -61,9 +61,14 @@ def do_import(slug: str, file: str) -> dict:
                       LAB_NOW=os.environ.get("PRETALX_LAB_NOW", "2026-03-02T10:00:00+00:00"),
                       LAB_ROOM_POSITIONS="none")
     runpy.run_path(IMPORT_SCRIPT, run_name="lab_import")
-    event = event_of(slug)
+    return {"schedule": "v1", "codes": scheduled(event_of(slug))}
+
+
+def scheduled(event: Event) -> list[str]:
+    """The codes of the sessions in the event's current schedule, as pretalx's public schedule lists them."""
     with scopes_disabled():
-        return {"schedule": event.current_schedule.version}
+        event = Event.objects.get(pk=event.pk)  # current_schedule is cached on the instance
+        return sorted(event.current_schedule.scheduled_talks.values_list("submission__code", flat=True).distinct())
 
 
 def do_release(slug: str, version: str, unschedule: int = 0) -> dict:
@@ -78,7 +83,7 @@ def do_release(slug: str, version: str, unschedule: int = 0) -> dict:
             slot.save(update_fields=["start", "end", "room"])
         freeze_schedule(wip, version, notify_speakers=False)
     cache.clear()
-    return {"unscheduled": dropped}
+    return {"unscheduled": dropped, "codes": scheduled(event)}
 
 
 def do_resources(slug: str, code: str) -> dict:
