@@ -268,7 +268,7 @@ def test_resources_appear_on_the_page_in_frab_and_in_our_feed_and_private_ones_n
         == [(r["title"], urlsplit(r["url"]).path) for r in theirs["attachments"]]
     assert ours["attachments"][0]["url"] == changed["resources"]["upload"]
     assert sorted((r["description"], r["kind"]) for r in feed["resources"]) == [
-        ("Paper (public upload)", "file"), ("Slides (public link)", "link")]
+        ("Paper (public upload)", "attachment"), ("Slides (public link)", "link")]
     assert "Slides (public link)" in page and "Paper (public upload)" in page
     private = changed["resources"]["private"]
     assert not [path for path, content in tree(changed["site"]).items() if private.encode() in content]

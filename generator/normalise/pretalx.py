@@ -92,6 +92,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
     parts.released = parse_time(released, zone, "schedule", problems) if released else None
     wanted = {ref(x) for x in listed(schedule.get("slots"))} or None
 
+    anonymous = docs.get("seen_as") == "anonymous"  # fetched without a token: every slot listed is public
     slots_of: dict[str, list[Slot]] = defaultdict(list)
     for item in items(docs, "slots"):
         slot_id = ref(item)
@@ -122,10 +123,11 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
         if code is None:
             problems.warn("submission", "without a code; left out")
             continue
-        if not is_public_state(sub.get("state")) and code not in slots_of:
+        rejected_since = anonymous and sub.get("state") == "rejected" and code in slots_of
+        if not is_public_state(sub.get("state")) and not rejected_since:
             continue  # only an organiser's token shows it; the public schedule never lists it
-        # (one with a visible slot was confirmed at the release and rejected since: pretalx's public schedule
-        # keeps it, and Session.is_cancelled marks it)
+        # (a rejected one an anonymous visitor sees with a slot was confirmed at the release and rejected since:
+        # pretalx's public schedule keeps it, and Session.is_cancelled marks it)
         parts.sessions.append(Session(
             code=code, title=multilingual(sub.get("title")), slots=tuple(slots_of.get(code, ())),
             state=clean_line(sub.get("state")) or "confirmed",

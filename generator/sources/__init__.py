@@ -88,7 +88,7 @@ def _load_url(url: str, client: HttpClient, *, force_legacy: bool) -> RawEvent:
         log.info("using the legacy API at %s", api_base)
         return legacy.fetch(client, api_base)
     log.info("using the current API at %s", api_base)
-    return pretalx.fetch(client, api_base, event=event)
+    return pretalx.fetch(client, api_base, event=event, anonymous=not client.has_token)
 
 
 def api_urls(url: str) -> tuple[str, str]:

@@ -32,9 +32,10 @@ KEYS = {"submissions": "code", "speakers": "code", "rooms": "id", "tracks": "id"
 EXPAND = {"submissions": "&expand=resources"}
 
 
-def fetch(client: HttpClient, api_base: str, event: Any = None) -> RawEvent:
+def fetch(client: HttpClient, api_base: str, event: Any = None, *, anonymous: bool = True) -> RawEvent:
     """The event (`event`: its document when already read), its flat collections and the latest released
-    schedule, all of one schedule version.
+    schedule, all of one schedule version. `anonymous`: fetched without a token, so everything listed is on the
+    public schedule; recorded as the document `seen_as` ("anonymous" or "organiser") for the normaliser.
 
     Raises FetchError when a new version was released during each of ATTEMPTS fetches, or when the
     collections cannot be completed (objects the schedule lists that the server does not send).
@@ -44,7 +45,8 @@ def fetch(client: HttpClient, api_base: str, event: Any = None) -> RawEvent:
     schedule = _latest_schedule(client, api_base)
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            documents = {"event": event, **_fetch_version(client, api_base, schedule)}
+            documents = {"event": event, **_fetch_version(client, api_base, schedule),
+                         "seen_as": "anonymous" if anonymous else "organiser"}
         except FetchError:  # counts that change between pages, a slot of the new version: a release, or not?
             after = _latest_schedule(client, api_base)
             if after.get("id") == schedule.get("id"):
