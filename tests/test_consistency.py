@@ -11,16 +11,16 @@ import json
 
 import pytest
 import requests
+from support.data import DEMO_SNAPSHOT
+from support.events import pyconfr_current_api, serve_pyconfr_current
+from support.server import Reply
+from support.site import pages, tree
 
 from generator.cli import main
 from generator.errors import FetchError, UsageError
 from generator.sources import locate
 from generator.sources.http import HttpClient
 from generator.sources.pretalx import fetch
-from support.data import DEMO_SNAPSHOT
-from support.events import pyconfr_current_api, serve_pyconfr_current
-from support.server import Reply
-from support.site import pages, tree
 
 
 def client() -> HttpClient:
@@ -49,7 +49,7 @@ def first_fifty(data: dict) -> dict:
 
 def test_a_slot_shown_twice_and_one_never_are_deduplicated_and_fetched_by_id(api_server):
     data = first_fifty(pyconfr_current_api())
-    event_url, skipped = serve_with_ties(api_server, data)
+    _, skipped = serve_with_ties(api_server, data)
 
     raw = fetch(client(), f"{api_server.url}/api/events/pyconfr-2025/")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import lxml.html
+from support.data import DEMO_SNAPSHOT
 
 from generator.cli import main
-from support.data import DEMO_SNAPSHOT
 
 
 def build_with_german_only_names(tmp_path):

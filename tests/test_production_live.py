@@ -21,12 +21,12 @@ from urllib.parse import urlsplit
 import icalendar
 import pytest
 import requests
-
 from conftest import skip_or_fail
-from generator.cli import main
 from support.data import materialise
 from support.lab import LabDriver, lab_dir, missing
 from support.site import pages, tree
+
+from generator.cli import main
 
 pytestmark = pytest.mark.live
 
@@ -114,7 +114,7 @@ def proxy(target: str, on_request) -> Iterator[str]:
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             with lock:
                 count["n"] += 1
                 n = count["n"]

@@ -29,17 +29,16 @@ import django
 
 django.setup()
 
-from django.core.cache import cache  # noqa: E402
-from django.core.files.base import ContentFile  # noqa: E402
-from django.db import transaction  # noqa: E402
-from django_scopes import scope, scopes_disabled  # noqa: E402
-
-from pretalx.event.domain.event import shred_event  # noqa: E402
-from pretalx.event.models import Event  # noqa: E402
-from pretalx.person.models import User  # noqa: E402
-from pretalx.schedule.domain.release import freeze_schedule  # noqa: E402
-from pretalx.schedule.models import TalkSlot  # noqa: E402
-from pretalx.submission.models import Resource  # noqa: E402
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django_scopes import scope, scopes_disabled
+from pretalx.event.domain.event import shred_event
+from pretalx.event.models import Event
+from pretalx.person.models import User
+from pretalx.schedule.domain.release import freeze_schedule
+from pretalx.schedule.models import TalkSlot
+from pretalx.submission.models import Resource
 
 PREFIX = sys.argv[1]
 IMPORT_SCRIPT = os.path.join(os.environ["PRETALX_LAB_DIR"], "import_frab.py")
