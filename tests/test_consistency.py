@@ -170,3 +170,22 @@ def test_removing_a_few_sessions_needs_no_permission(tmp_path):
     code = main([str(shrunk_snapshot(tmp_path, before - 3)), "--out", str(site), "--quiet", "--cache-dir", cache])
 
     assert code == 0
+
+
+@pytest.mark.parametrize(("seen_as", "shown"), [("anonymous", True), ("organiser", False)])
+def test_a_session_rejected_after_release_is_cancelled_for_anonymous_visitors_and_unlisted_for_a_token(
+        tmp_path, seen_as, shown):
+    snapshot = json.loads(DEMO_SNAPSHOT.read_text())
+    docs = snapshot["documents"]
+    docs["seen_as"] = seen_as
+    next(s for s in docs["submissions"] if s["code"] == "J9BCWP")["state"] = "rejected"
+    source = tmp_path / "demo.json"
+    source.write_text(json.dumps(snapshot))
+
+    assert main([str(source), "--out", str(tmp_path / "site"), "--quiet", "--cache-dir", str(tmp_path / "c")]) == 0
+
+    ics = (tmp_path / "site/en/schedule.ics").read_text()
+    assert ("J9BCWP" in pages(tmp_path / "site", "en", "talk")) is shown
+    if shown:
+        event = ics[ics.index("UID:pretalx-democon-J9BCWP@"):]
+        assert event[:event.index("END:VEVENT")].count("STATUS:CANCELLED") == 1
