@@ -93,9 +93,10 @@ def build(settings: Settings, session: requests.Session | None = None,
         offline.add_service_worker(plan, [*settings.static_dirs, DEFAULT_STATIC])
     rendered = time.perf_counter()
 
-    shrink.check(settings.out, plan.files, allow=settings.allow_shrink)
     if settings.save_snapshot:  # before the site: a snapshot that cannot be saved leaves the site untouched
         snapshot.save(raw, settings.save_snapshot)
+    # after the snapshot (kept to show what the source answered), before a byte of the site changes
+    shrink.check(settings.out, plan.files, allow=settings.allow_shrink)
     progress.phase("write", "changed files")
     report = write(plan, settings.out, advance=progress.advance)
     revisions.save(record, revised)  # only once the site holds what the record describes
