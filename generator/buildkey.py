@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # settings that change where or how loudly a build runs, never what it writes
 NOT_IN_OUTPUT = frozenset({"source", "out", "quiet", "save_snapshot", "token", "cache_dir", "config_file", "timeout",
-                           "retries", "concurrency"})
+                           "retries", "concurrency", "allow_shrink"})
 LIBRARIES = ("jinja2", "markdown", "nh3", "bleach", "publicsuffixlist", "babel", "icalendar", "markupsafe", "lxml",
              "tzdata")
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)

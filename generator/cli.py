@@ -67,6 +67,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", default=None,
                    help="add a service worker that caches the whole site after the first visit, "
                         "so it works without network")
+    p.add_argument("--allow-shrink", action="store_true", default=None,
+                   help="publish even when the new site lost more than a quarter of the sessions of the site "
+                        "in --out (refused by default: an incomplete answer must not replace a good site)")
     p.add_argument("--cache-dir", type=Path, metavar="DIR",
                    help="folder kept between builds for downloaded media (default: .cache/pretalx-static)")
     p.add_argument("--serve", type=int, nargs="?", const=8000, metavar="PORT",
@@ -84,7 +87,8 @@ FLAG_KEYS = {"source": "source", "out": "out", "locale": "locales", "base_url": 
              "save_snapshot": "save_snapshot", "token": "token", "legacy": "legacy", "day_change": "day_change",
              "time_zone": "time_zone",
              "templates": "templates", "static": "static", "timeout": "timeout", "strict": "strict",
-             "mirror_media": "mirror_media", "offline": "offline", "cache_dir": "cache_dir"}
+             "mirror_media": "mirror_media", "offline": "offline", "cache_dir": "cache_dir",
+             "allow_shrink": "allow_shrink"}
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -63,6 +63,7 @@ class Settings:
     media_max_bytes: int = 5 * 1024 * 1024
     offline: bool = False  # add a service worker that caches the whole site
     cache_dir: Path = Path(".cache/pretalx-static")  # kept between builds (CI restores it)
+    allow_shrink: bool = False  # publish even when the site lost a large share of its sessions (shrink.py)
 
     def __repr__(self) -> str:
         # the token never appears in logs or tracebacks
@@ -202,6 +203,7 @@ KEYS: dict[str, Key] = {
     "media_max_bytes": Key("media_max_bytes", _number(int, 1)),
     "offline": Key("offline", _bool),
     "cache_dir": Key("cache_dir", _path),
+    "allow_shrink": Key("allow_shrink", _bool),
 }
 
 

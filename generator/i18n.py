@@ -50,6 +50,23 @@ def choose(value: Multilingual | Mapping[str, str] | str | None, locale: str,
     return ""
 
 
+def fallback_language(value: Multilingual | Mapping[str, str] | str | None, locale: str,
+                      default_locale: str | None = None) -> str:
+    """The language of the string `choose` picks, when it is not the page's (`locale`'s language): what a `lang`
+    attribute needs (WCAG 3.1.2); "" when it is the page's language or unknown (a plain string)."""
+    if value is None or isinstance(value, str):
+        return ""
+    values = value.as_dict() if isinstance(value, Multilingual) else dict(value)
+    text = choose(values, locale, default_locale)
+    language = locale.split("-")[0].split("_")[0]
+    if not text or values.get(locale) == text or values.get(language) == text:
+        return ""
+    for key in (default_locale, "en", *sorted(values)):
+        if key and values.get(key) == text:
+            return key if key.split("-")[0] != language else ""
+    return ""
+
+
 def locale_code(value: object) -> str | None:
     """`value` as a locale code of a known language (`de`, `pt-BR`, `de-formal`), or None when it is not one.
 

@@ -72,6 +72,10 @@ class SessionType:
     default_duration: int | None = None
 
 
+# states of a scheduled session that will not take place (pretalx SubmissionStates, frab's "canceled")
+CANCELLED_STATES = frozenset({"canceled", "cancelled", "withdrawn", "rejected"})
+
+
 @dataclass(frozen=True)
 class Resource:
     """A public link or file attached to a session.
@@ -151,8 +155,9 @@ class Session:
 
     @property
     def is_cancelled(self) -> bool:
-        """True when the source marks the session as cancelled."""
-        return self.state in {"canceled", "cancelled", "withdrawn"}
+        """True when the source marks the session as cancelled, or it was rejected or withdrawn after the
+        schedule's release (pretalx keeps it in that schedule with its new state: it will not take place)."""
+        return self.state in CANCELLED_STATES
 
     @property
     def start(self) -> dt.datetime:

@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from . import media, offline, parallel, revisions, sources, urls
+from . import media, mixed_content, offline, parallel, revisions, shrink, sources, urls
 from .buildkey import build_key, recalled, remember
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
 from .errors import UsageError
@@ -65,6 +65,7 @@ def build(settings: Settings, session: requests.Session | None = None,
     raw = sources.load(settings, session, on_fetched=progress.tick).scrubbed()
     conference = normalise(raw, strict=settings.strict, day_change_hour=settings.day_change_hour,
                            time_zone=settings.time_zone)
+    mixed_content.check(conference, base_url=settings.base_url, mirrored=settings.mirror_media, strict=settings.strict)
     fetched = time.perf_counter()
 
     locales = choose_locales(conference, settings.locales)
@@ -94,6 +95,8 @@ def build(settings: Settings, session: requests.Session | None = None,
 
     if settings.save_snapshot:  # before the site: a snapshot that cannot be saved leaves the site untouched
         snapshot.save(raw, settings.save_snapshot)
+    # after the snapshot (kept to show what the source answered), before a byte of the site changes
+    shrink.check(settings.out, plan.files, allow=settings.allow_shrink)
     progress.phase("write", "changed files")
     report = write(plan, settings.out, advance=progress.advance)
     revisions.save(record, revised)  # only once the site holds what the record describes

@@ -226,6 +226,11 @@ def _read_bytes(path: Path) -> bytes | None:
         return None
 
 
+def previous_paths(out: Path) -> set[str]:
+    """The paths the last build into `out` wrote (from its manifest; empty without one)."""
+    return set(_digests(_read_manifest_document(out)))
+
+
 def _read_manifest_document(out: Path) -> dict[str, Any]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))

@@ -148,12 +148,17 @@ def test_a_second_slot_gets_its_own_guid_and_id_and_xml_gives_the_code_only_once
     assert xsd_errors(xml) == []
 
 
-def test_a_cancelled_session_is_left_out_like_pretalx_does():
-    _, data = frab_feeds(with_session(conference("demo"), "J9BCWP", state="canceled"))
+@pytest.mark.parametrize("state", ["canceled", "withdrawn", "rejected"])
+def test_a_session_cancelled_after_release_is_kept_like_pretalx_does_and_marked(state):
+    xml, data = frab_feeds(with_session(conference("demo"), "J9BCWP", state=state))
 
-    codes = {e["code"] for e in json_events(json.loads(data))}
+    events = {e["code"]: e for e in json_events(json.loads(data))}
+    element = next(e for e in etree.fromstring(xml).findall("day/room/event") if e.get("code") == "J9BCWP")
 
-    assert "J9BCWP" not in codes and len(codes) == 35
+    assert len(events) == 36
+    assert events["J9BCWP"]["title"].startswith("Cancelled: ")
+    assert element.findtext("title").startswith("Cancelled: ")
+    assert xsd_errors(xml) == []
 
 
 @pytest.mark.parametrize("name", [f for f in FILES if "/frab/" in f])

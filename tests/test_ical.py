@@ -231,7 +231,7 @@ def test_a_moved_session_keeps_its_uid_and_gets_a_later_last_modified(demo_site,
     assert after.decoded("LAST-MODIFIED") == dt.datetime(2026, 3, 4, 8, 30, tzinfo=dt.timezone.utc)
 
 
-def test_a_session_with_two_slots_gives_two_vevents_and_the_first_keeps_the_plain_uid(tmp_path):
+def test_a_session_with_two_slots_gives_two_vevents_numbered_from_0_as_pretalx_does(tmp_path):
     def add_second_slot(docs):
         docs["slots"].append({"id": 999, "room": 2, "start": "2026-03-03T16:00:00+01:00",
                               "end": "2026-03-03T16:30:00+01:00", "submission": "3N98PT", "schedule": 2,
@@ -241,8 +241,8 @@ def test_a_session_with_two_slots_gives_two_vevents_and_the_first_keeps_the_plai
 
     events = vevents(feeds["en/talk/3N98PT/talk.ics"])
 
-    assert [str(e["UID"]) for e in events] == ["pretalx-democon-3N98PT@127.0.0.1:8355",
-                                               "pretalx-democon-3N98PT-2@127.0.0.1:8355"]
+    assert [str(e["UID"]) for e in events] == ["pretalx-democon-3N98PT-0@127.0.0.1:8355",
+                                               "pretalx-democon-3N98PT-1@127.0.0.1:8355"]
     assert [str(e["LOCATION"]) for e in events] == ["Light Sea Green Room", "Dim Gray Room"]
     assert len(vevents(feeds["en/schedule.ics"])) == 37
 

@@ -62,7 +62,8 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
     parts = Parts(slug=clean_text(event.get("slug")) or "event", name=multilingual(event.get("name")),
                   timezone=timezone, locales=locales, default_locale=default_locale,
                   start_date=parse_date(event.get("date_from")), end_date=parse_date(event.get("date_to")),
-                  url=public_event_url(raw.origin, event.get("slug")), source_kind=raw.kind)
+                  url=public_event_url(raw.origin, event.get("slug"), event.get("custom_domain")),
+                  source_kind=raw.kind)
     zone = _zone(timezone)
     parts.days = pretalx_days(parts.start_date, parts.end_date, zone)
     base = parts.url
@@ -91,6 +92,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
     parts.released = parse_time(released, zone, "schedule", problems) if released else None
     wanted = {ref(x) for x in listed(schedule.get("slots"))} or None
 
+    anonymous = docs.get("seen_as") == "anonymous"  # fetched without a token: every slot listed is public
     slots_of: dict[str, list[Slot]] = defaultdict(list)
     for item in items(docs, "slots"):
         slot_id = ref(item)
@@ -121,8 +123,11 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
         if code is None:
             problems.warn("submission", "without a code; left out")
             continue
-        if not is_public_state(sub.get("state")):
+        rejected_since = anonymous and sub.get("state") == "rejected" and code in slots_of
+        if not is_public_state(sub.get("state")) and not rejected_since:
             continue  # only an organiser's token shows it; the public schedule never lists it
+        # (a rejected one an anonymous visitor sees with a slot was confirmed at the release and rejected since:
+        # pretalx's public schedule keeps it, and Session.is_cancelled marks it)
         parts.sessions.append(Session(
             code=code, title=multilingual(sub.get("title")), slots=tuple(slots_of.get(code, ())),
             state=clean_line(sub.get("state")) or "confirmed",
@@ -132,7 +137,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
             content_locale=locale_code(sub.get("content_locale")),
             do_not_record=bool(sub.get("do_not_record")),
             image_url=checks.public_url(sub.get("image"), base),
-            resources=resources(sub.get("resources"), base),
+            resources=resources(sub.get("resources"), base, f"session {code!r}", problems),
             languages=tuple(filter(None, [locale_code(sub.get("content_locale"))])),
             source_url=talk_url(base, code), feedback_url=feedback_url(talk_url(base, code))))
     return parts
@@ -143,7 +148,8 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
 # deleted from released schedules. Anonymous visitors get only those (Schedule.scheduled_talks filters on
 # is_visible); an organiser's token also gets rejected, submitted and accepted-but-unconfirmed submissions, their
 # slots and their speakers (api/serializers/schedule.py: only_visible_slots is off for organisers). A session
-# cancelled or withdrawn after the release that made it visible stays on the public schedule, marked cancelled.
+# cancelled, withdrawn or rejected after the release that made it visible stays on the public schedule (its slot
+# stays visible in that schedule: anonymous visitors get it with its new state), marked cancelled.
 PUBLIC_STATES = frozenset({"confirmed", "canceled", "cancelled", "withdrawn"})
 
 
@@ -187,20 +193,28 @@ def pretalx_day(start: dt.datetime, first: dt.date | None, zone: dt.tzinfo) -> d
     return local.date()
 
 
-def resources(items: Any, base: str | None) -> tuple[Resource, ...]:
+def resources(items: Any, base: str | None, where: str = "session", problems: Problems | None = None
+              ) -> tuple[Resource, ...]:
     """Public resources with an http(s) URL: a `link` is a link, an uploaded `resource` file an attachment
     (as pretalx's own frab export splits them: schedule/interfaces/exporters.py). The legacy API gives both as
-    `resource`; there a URL on the event's own host is an uploaded file, any other a link."""
+    `resource`; there a URL on the event's own host is an uploaded file, any other a link. The current API
+    sends `resource` (the link, or the upload's URL: ResourceSerializer) and `is_public`; an organiser's token
+    also sees private ones, which are never kept. Bare ids (a server that did not expand them) are warned
+    about: their URLs are unknown."""
     found = []
     host = urlsplit(base).netloc if base else None
     for item in items if isinstance(items, list) else ():
         if isinstance(item, dict):
+            if item.get("is_public") is False:
+                continue
             link = checks.public_url(item.get("link") or item.get("url"), base)
             upload = None if link else checks.public_url(item.get("resource"), base)
             url = link or upload
             if url:
                 uploaded = upload is not None and (host is None or urlsplit(upload).netloc == host)
                 found.append(Resource(url, clean_line(item.get("description")), "attachment" if uploaded else "link"))
+        elif problems is not None:
+            problems.warn(where, f"resource {item!r} came as an id, not expanded; left out")
     return tuple(found)
 
 
@@ -210,11 +224,14 @@ def feedback_url(talk_page: str | None) -> str | None:
     return f"{talk_page}feedback/" if talk_page else None
 
 
-def public_event_url(api_base: str, slug: Any) -> str | None:
-    """The event's public page, derived from its API URL."""
+def public_event_url(api_base: str, slug: Any, custom_domain: Any = None) -> str | None:
+    """The event's public page: on its custom domain when it has one (pretalx `get_base_url`), else on the
+    API's host."""
     if "/api/events/" not in api_base or not isinstance(slug, str):
         return None
-    return api_base.split("/api/events/")[0] + f"/{slug}/"
+    domain = checks.public_url(custom_domain)
+    root = domain.rstrip("/") if domain else api_base.split("/api/events/")[0]
+    return root + f"/{quote(slug, safe='')}/"
 
 
 def integer(value: Any) -> int | None:

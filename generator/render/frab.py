@@ -1,7 +1,9 @@
 """Model → frab / c3voc schedule, JSON and XML, both written from one days → rooms → events document.
 
 The shapes follow the c3voc schemas (the format pretalx exports and EventFahrplan, Giggity, ConfClerk read).
-Breaks and cancelled sessions are left out, as in pretalx's own export. A frab source's per-occurrence
+Breaks are left out, as in pretalx's own export; cancelled sessions are kept as pretalx keeps them (a session
+cancelled after the release stays in that schedule's export), their title marked "Cancelled: …", as the c3voc
+formats have no state field. A frab source's per-occurrence
 guid and numeric id are kept (when valid and unique), so what we read from frab, we write back.
 """
 
@@ -17,7 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from .. import urls
-from ..i18n import choose
+from ..i18n import choose, ui_translations
 from ..model import Conference, Entry, Multilingual, Resource, Room, Speaker, Track
 from ..normalise.checks import slugify
 from ..normalise.durations import frab_duration
@@ -45,8 +47,8 @@ def acronym(slug: str) -> str:
 
 
 def listed_entries(conference: Conference) -> list[Entry]:
-    """The occurrences frab lists: every slot of every session that is neither a break nor cancelled."""
-    return [e for e in conference.entries if not e.session.is_break and not e.session.is_cancelled]
+    """The occurrences frab lists: every slot of every session that is not a break."""
+    return [e for e in conference.entries if not e.session.is_break]
 
 
 def identifiers(conference: Conference, entries: list[Entry]) -> dict[str, tuple[str, int]]:
@@ -121,6 +123,7 @@ class FrabDocument:
         self.ids = identifiers(conference, self.entries)
         self.person_ids = person_ids(conference)
         self.room_names = self._unique_room_names()
+        self.cancelled = ui_translations(locale).gettext("Cancelled") + ": {title}"
 
     def document(self) -> dict[str, Any]:
         """The whole document, valid against the c3voc JSON schema."""
@@ -180,6 +183,8 @@ class FrabDocument:
         guid, number = self.ids[entry.key]
         start = slot.start.astimezone(conf.zone)
         title = self._t(session.title)
+        if session.is_cancelled:
+            title = self.cancelled.format(title=title)
         origin = slot.url or session.source_url  # each occurrence's own page at the source
         page = urls.absolute(self.base_url, urls.talk(self.locale, session.code)) or origin
         event: dict[str, Any] = {"guid": guid}

@@ -124,6 +124,10 @@ class PageContext:
         """The string of a multilingual value for this locale."""
         return choose(value, self.locale, self.conference.default_locale)
 
+    def lang(self, value: Multilingual | str | None) -> str:
+        """The language `t(value)` fell back to when it is not this locale's ("" otherwise): for `lang`."""
+        return i18n.fallback_language(value, self.locale, self.conference.default_locale)
+
     def time(self, moment: dt.datetime) -> str:
         """A time of day in the event's zone, as the locale writes it."""
         return i18n.time_of_day(moment, self.conference.zone, self.locale)

@@ -32,8 +32,13 @@ def uid_host(conference: Conference, base_url: str | None) -> str:
 
 
 def uid(conference: Conference, entry: Entry, host: str) -> str:
-    """pretalx's UID scheme; it names the session, not its time or room, so a moved session keeps it."""
-    return f"pretalx-{conference.slug}-{entry.key}@{host}"
+    """pretalx's UID scheme; it names the session, not its time or room, so a moved session keeps it.
+
+    A session with several slots numbers them from 0 in start order, as pretalx does
+    (`pretalx-{event}-{code}-{n}@{host}`: schedule/domain/ical.py with TalkSlot.id_suffix); one slot, no number.
+    """
+    suffix = f"-{entry.index}" if len(entry.session.slots) > 1 else ""
+    return f"pretalx-{conference.slug}-{entry.session.code}{suffix}@{host}"
 
 
 def session_url(session: Session, locale: str, base_url: str | None) -> str | None:

@@ -25,7 +25,8 @@ class SlotView:
     is_break: bool
     is_cancelled: bool
     content_locale: str  # the language the session is held in ("" when unknown)
-    lang: str  # the same, only where it differs from the page's locale: what a `lang` attribute needs
+    lang: str  # the same, only where it differs from the page's locale: what a `lang` attribute needs (for a
+    # break, the language its title fell back to)
     speakers: str | None  # the speakers' names, comma-separated; None for a session that names none
     day: str  # the conference day, ISO (what day pages and filters group by)
     date: str  # the calendar date the slot starts on, ISO (what an attendee's calendar says)
@@ -37,6 +38,7 @@ class SlotView:
     end_time: str
     room: str  # slug
     room_name: str
+    room_lang: str  # the language the room's name fell back to, "" when it is the page's
     track: str  # slug, "" without a track
     track_name: str
     colour: str  # the track's #rrggbb, "" without one
@@ -67,13 +69,15 @@ class SlotViews:
         return SlotView(
             code=session.code, page="" if session.is_break else urls.talk(locale, session.code), title=self._t(session.title),
             is_break=session.is_break, is_cancelled=session.is_cancelled, content_locale=content_locale,
-            lang=content_locale if content_locale != locale else "",
+            lang=(content_locale if content_locale != locale else "") if not session.is_break
+            else i18n.fallback_language(session.title, locale, conf.default_locale),
             speakers=", ".join(p.name for p in conf.speakers_of(session)) if session.speaker_codes else None,
             day=day.isoformat(), date=date.isoformat(), date_label=i18n.short_date(date, locale),
             night_label=i18n.short_date(night, locale) if night else "",
             start=conf.local(slot.start).isoformat(), end=conf.local(slot.end).isoformat(),
             start_time=self._clock(slot.start), end_time=self._clock(slot.end),
             room=room.slug, room_name=self._t(room.name),
+            room_lang=i18n.fallback_language(room.name, locale, conf.default_locale),
             track=track.slug if track else "", track_name=self._t(track.name) if track else "",
             colour=(track.color or "") if track else "")
 

@@ -7,21 +7,19 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import requests
 
 from ..config import DEMO_SNAPSHOT, Settings
-from ..errors import FetchError, SourceError, UsageError
-from . import frab_xml, legacy, pretalx, snapshot
+from ..errors import SourceError, UsageError
+from . import frab_xml, legacy, locate, pretalx, snapshot
 from .cache import HttpCache
 from .http import HttpClient
 from .raw import RawEvent, too_deep
 
 log = logging.getLogger(__name__)
 
-# trailing path segments of public pretalx pages that are not the event slug
-PAGE_SUFFIXES = {"schedule", "talk", "speaker", "cfp", "featured", "sessions", "speakers"}
 # last path segments of schedule documents that have no file extension (FOSDEM: /2025/schedule/xml)
 DOCUMENT_NAMES = {"xml", "json"}
 
@@ -85,40 +83,14 @@ def _load_url(url: str, client: HttpClient, *, force_legacy: bool) -> RawEvent:
     if last.endswith((".json", ".xml")) or last in DOCUMENT_NAMES:
         # a schedule document, JSON or XML by its content (FOSDEM's is …/schedule/xml)
         return _from_document(client.get_json(url, xml_reader=frab_xml.read), url)
-    api_base, root = api_urls(url)
-    if force_legacy or not _has_current_api(client, root):
+    api_base, event, use_legacy = locate.event(client, url, force_legacy=force_legacy)
+    if use_legacy:
         log.info("using the legacy API at %s", api_base)
         return legacy.fetch(client, api_base)
     log.info("using the current API at %s", api_base)
-    return pretalx.fetch(client, api_base)
+    return pretalx.fetch(client, api_base, event=event, anonymous=not client.has_token)
 
 
 def api_urls(url: str) -> tuple[str, str]:
-    """The event's API base (`…/api/events/{slug}/`) and the API root (`…/api/`) for a public or API URL."""
-    parts = urlsplit(url)
-    segments = [s for s in parts.path.split("/") if s]
-    if "api" in segments:
-        at = segments.index("api")
-        if len(segments) < at + 3 or segments[at + 1] != "events":
-            raise UsageError(f"{url}: an API URL must look like …/api/events/<slug>/")
-        prefix, slug = segments[:at], segments[at + 2]
-    else:
-        while segments and segments[-1] in PAGE_SUFFIXES:
-            segments.pop()
-        if not segments:
-            raise UsageError(f"{url}: no event slug in the URL",
-                             hint="pass the event's public URL, such as https://pretalx.example/democon/")
-        prefix, slug = segments[:-1], segments[-1]
-    root_path = "/" + "/".join([*prefix, "api"]) + "/"
-    root = urlunsplit((parts.scheme, parts.netloc, root_path, "", ""))
-    return f"{root}events/{slug}/", root
-
-
-def _has_current_api(client: HttpClient, root: str) -> bool:
-    try:
-        answer = client.get_json(root)
-    except FetchError as exc:
-        if exc.status in {404, 406}:
-            return False
-        raise
-    return isinstance(answer, dict) and bool(answer.get("api_version"))
+    """The event's API base (`…/api/events/{slug}/`) and the API root (`…/api/`): the most likely reading of `url`."""
+    return locate.candidates(url)[0]

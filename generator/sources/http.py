@@ -52,6 +52,11 @@ class HttpClient:
         self._slots = threading.BoundedSemaphore(self.concurrency)  # requests in flight, over all threads
         self._auth = {"Authorization": f"Token {token}"} if token else {}
 
+    @property
+    def has_token(self) -> bool:
+        """True when requests carry an API token (answers may then hold what only organisers see)."""
+        return bool(self._auth)
+
     # ---- one document ----------------------------------------------------
     def get_json(self, url: str, headers: Mapping[str, str] | None = None, *,
                  xml_reader: Callable[[bytes, str], Any] | None = None) -> Any:
