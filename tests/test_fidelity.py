@@ -43,11 +43,6 @@ from generator.cli import main
 
 BASE_URL = "https://fidelity.example/"  # so that every feed names each session's page, and with it its code
 
-# the faults measured on main on 2026-11-29, each a strict xfail until its fix lands (then remove the entry)
-SLOT_PAGES = ("slots: the lab's /slots/ pages repeat 11 slots and skip 11 others (pretalx orders them by a "
-              "non-unique key on PostgreSQL), and the build loses those 11 sessions without a warning")
-
-
 @dataclass(frozen=True)
 class Schedule:
     """One real schedule: how to build it, and how to read the source it was built from."""
@@ -161,7 +156,7 @@ def lab_feeds(url: str, event: str) -> dict[str, list[reference.Occurrence]]:
 
 
 LAB_EVENTS = {"demo-event": ("PRETALX_EVENT", "democon"), "imported-event": ("PRETALX_IMPORT_EVENT", "bigcon")}
-LAB_FAULTS = {("imported-event", "slots"): SLOT_PAGES}
+LAB_FAULTS: dict[tuple[str, str], str] = {}  # (event, topic) -> a known fault, a strict xfail until fixed
 
 
 def lab_cases() -> list:
