@@ -312,7 +312,7 @@ def theme_error(exc: BaseException, page: str) -> ThemeError | None:
             and Path(frame.f_code.co_filename).name in SHARED_MODULES.values():
         return ThemeError(message, hint=f"{', '.join(SHARED_MODULES.values())} are shared by every page of a "
                           f"locale at one folder depth: their macros may use their arguments and "
-                          f"{', '.join(SHARED_NAMES[:9])}, not {undefined.group(1)} (README: Theming)")
+                          f"{', '.join(SHARED_NAMES[:9])} and _(), not {undefined.group(1)} (README: Theming)")
     return ThemeError(message, hint="fix the template: a misspelt name or one this page does not have")
 
 
