@@ -14,6 +14,7 @@ import lxml.html
 import pytest
 from support.conferences import conference
 from support.data import PROJECT
+from golden.update import PAGES, demo_feeds
 from support.site import planned
 
 from generator import urls
@@ -215,3 +216,11 @@ def test_data_in_embedded_json_and_the_search_index_cannot_close_a_script_elemen
     assert "<" not in index and ">" not in index and "&" not in index
     assert json.loads(index.split("=", 1)[1].rstrip(";\n"))["name"] == name
     assert page[urls.home("en")].count("</script>") == page[urls.home("en")].count("<script")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_demo_pages_match_the_golden_files(name):
+    golden = PROJECT / "tests/golden/demo" / name
+
+    assert demo_feeds()[name] == golden.read_bytes(), \
+        f"{name} differs from tests/golden/demo: if intended, run `python tests/golden/update.py` and review the diff"
