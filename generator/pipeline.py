@@ -130,9 +130,9 @@ def render(plan: SitePlan, on_made: Callable[[str], None] | None = None) -> Plan
     # closed at once when anything (an error, an interrupt) stops this loop: the worker processes end with it
     with contextlib.closing(parallel.run_in_order([job.run for job in shared], [job.weight for job in shared])) as files:
         keep(files)
-    site = Plan()
-    for output in plan.outputs():
-        site.add(output.path, made[output.path], output.owner)
+    # every path was checked as the plan claimed it: the files only take their planned order
+    outputs = list(plan.outputs())
+    site = Plan({o.path: made[o.path] for o in outputs}, {o.path: o.owner for o in outputs})
     if plan.service_worker:  # last: its precache list and version cover every other file
         site.add(offline.WORKER, offline.worker_for(site.files, plan.service_worker), "service worker")
         if on_made:
