@@ -48,3 +48,7 @@ class DataError(BuildError):
 
 class OutputError(BuildError):
     """Output paths collide, escape the output directory, or cannot be written."""
+
+
+class ThemeError(BuildError):
+    """A template (ours or a theme's) cannot be compiled or rendered: a syntax error, an undefined name, a typo."""

@@ -7,12 +7,10 @@ import functools
 import hashlib
 import json
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-from markupsafe import escape
 
 from . import urls
 from .atomic import replace_file
@@ -20,14 +18,11 @@ from .concurrency import run_concurrently
 from .config import Settings
 from .errors import DataError
 from .model import Conference
-from .writer import Plan
 
 log = logging.getLogger(__name__)
 
 # image types a browser shows in <img>; SVG is left out on purpose: it can carry script
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp", "image/avif": "avif"}
-# an absolute URL as it appears, escaped, in an attribute or text of a rendered page
-URL_IN_HTML = re.compile(r"https?://[^\s\"'<>]+")
 
 
 @dataclass(frozen=True)
@@ -71,12 +66,9 @@ class Mirror:
                          for s in conference.sessions)
         return dataclasses.replace(conference, speakers=speakers, sessions=sessions)
 
-    def add_to(self, plan: Plan) -> None:
-        """Plan every image once (by content) and point every planned page at the copies."""
-        for url, image in sorted(self.images.items()):
-            if image.path not in plan.files:
-                plan.add(image.path, image.content, f"media {url}")
-        relink(plan, {url: image.path for url, image in self.images.items()})
+    def local_paths(self) -> dict[str, str]:
+        """Every mirrored URL → the output path of its copy (the renderer links pages to the copies)."""
+        return {url: image.path for url, image in self.images.items()}
 
 
 def mirror(conference: Conference, settings: Settings, session: requests.Session | None = None) -> Mirror:
@@ -99,23 +91,6 @@ def mirror(conference: Conference, settings: Settings, session: requests.Session
                         hint="fix them in pretalx, or build without --strict to show no image in their place")
     log.info("mirrored %d of %d media files", len(images), len(wanted))
     return Mirror(images, refused)
-
-
-def relink(plan: Plan, mirrored: dict[str, str]) -> None:
-    """Replace mirrored URLs in every planned page with relative links, whichever template printed them."""
-    by_html = {str(escape(url)): path for url, path in mirrored.items()}
-    if not by_html:
-        return
-    for page in [path for path in plan.files if path.endswith(".html")]:
-        text = plan.files[page].decode("utf-8")
-
-        def local(match: re.Match[str], page: str = page) -> str:
-            target = by_html.get(match.group(0))
-            return urls.relative(page, target) if target else match.group(0)
-
-        relinked = URL_IN_HTML.sub(local, text)
-        if relinked != text:
-            plan.files[page] = relinked.encode("utf-8")  # same file, same owner: only its links change
 
 
 class Fetcher:

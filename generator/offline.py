@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
 from .errors import OutputError
-from .writer import Plan
 
 log = logging.getLogger(__name__)
 
@@ -23,52 +23,51 @@ PRECACHED_SUFFIXES = (".html", ".css", ".js", ".svg", ".png", ".jpg", ".gif", ".
                       ".ico", ".woff", ".woff2", ".webmanifest")
 BUILD_PLACEHOLDER = '"__PRETALX_STATIC_BUILD__"'
 FILES_PLACEHOLDER = "[/* __PRETALX_STATIC_FILES__ */]"
+# where each page finds the two, for base.html's registration tag (HtmlRenderer's `service_worker`)
+REGISTRATION = {"script": urls.static(REGISTER), "worker": WORKER}
 
 
-def add_service_worker(plan: Plan, static_dirs: Sequence[Path]) -> str:
-    """Add the worker and its registration to `plan`, and a script tag to every page; return the build hash."""
+@dataclass(frozen=True)
+class ServiceWorker:
+    """The worker's code (with its placeholders) and its registration script, as the static folders hold them."""
+
+    worker: str
+    register: bytes
+
+
+def service_worker(static_dirs: Sequence[Path]) -> ServiceWorker:
+    """The worker and its registration from the first static folder that has them; OutputError when an
+    overriding sw.js lacks the placeholders the build fills in."""
     worker = _source(WORKER, static_dirs).decode("utf-8")
     if BUILD_PLACEHOLDER not in worker or FILES_PLACEHOLDER not in worker:
         raise OutputError(f"{WORKER} lacks the placeholders {BUILD_PLACEHOLDER} and {FILES_PLACEHOLDER}",
                           hint="an overriding sw.js must keep them: the build fills them in")
-    register_path = urls.static(REGISTER)
-    plan.add(register_path, _source(REGISTER, static_dirs), f"static file {REGISTER}")
-    _add_script_tags(plan, register_path)
-    files = precached(plan)
-    build = build_hash(plan, files, worker)
-    worker = worker.replace(BUILD_PLACEHOLDER, json.dumps(build)).replace(FILES_PLACEHOLDER, json.dumps(files))
-    plan.add(WORKER, worker.encode("utf-8"), "service worker")
-    log.info("service worker %s precaches %d files", build, len(files))
-    return build
+    return ServiceWorker(worker, _source(REGISTER, static_dirs))
 
 
-def precached(plan: Plan) -> list[str]:
-    """The planned files the worker fetches at install, relative to the site's root, sorted."""
-    return sorted(path for path in plan.files if path.endswith(PRECACHED_SUFFIXES))
+def worker_for(files: Mapping[str, bytes], sw: ServiceWorker) -> bytes:
+    """sw.js for a site of `files` (every other output, rendered): its precache list and build hash filled in."""
+    precache = precached(files)
+    build = build_hash(files, precache, sw.worker)
+    unregistered = [path for path in sorted(files) if path.endswith(".html") and b' data-sw="' not in files[path]]
+    if unregistered:  # a theme's page template without our registration tag (base.html prints it)
+        log.warning("%d page(s) do not register the service worker, e.g. %s", len(unregistered), unregistered[0])
+    log.info("service worker %s precaches %d files", build, len(precache))
+    return sw.worker.replace(BUILD_PLACEHOLDER, json.dumps(build)).replace(FILES_PLACEHOLDER,
+                                                                          json.dumps(precache)).encode("utf-8")
 
 
-def build_hash(plan: Plan, files: list[str], worker: str) -> str:
+def precached(files: Mapping[str, bytes]) -> list[str]:
+    """The files the worker fetches at install, relative to the site's root, sorted."""
+    return sorted(path for path in files if path.endswith(PRECACHED_SUFFIXES))
+
+
+def build_hash(files: Mapping[str, bytes], precache: list[str], worker: str) -> str:
     """A digest of every precached file and of the worker's code: a new build gets a new worker."""
     digest = hashlib.sha256(worker.encode("utf-8"))
-    for path in files:
-        digest.update(path.encode("utf-8") + b"\0" + hashlib.sha256(plan.files[path]).digest())
+    for path in precache:
+        digest.update(path.encode("utf-8") + b"\0" + hashlib.sha256(files[path]).digest())
     return digest.hexdigest()[:16]
-
-
-def _add_script_tags(plan: Plan, register_path: str) -> None:
-    missing = []
-    for page in sorted(path for path in plan.files if path.endswith(".html")):
-        text = plan.files[page].decode("utf-8")
-        if "</head>" not in text:
-            missing.append(page)
-            continue
-        tag = (f'<script src="{urls.relative(page, register_path)}" '
-               f'data-sw="{urls.relative(page, WORKER)}" defer></script>\n')
-        at = text.index("</head>")
-        plan.files[page] = (text[:at] + tag + text[at:]).encode("utf-8")  # same page, one more tag
-    if missing:
-        log.warning("%d page(s) have no </head>, so they do not register the service worker, e.g. %s",
-                    len(missing), missing[0])
 
 
 def _source(name: str, static_dirs: Sequence[Path]) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 
 from .errors import OutputError
 from .normalise.checks import is_safe_segment
@@ -56,14 +55,34 @@ def speakers(lang: str) -> str:
     return f"{segment(lang)}/speakers/index.html"
 
 
-def ical(page: str) -> str:
-    """The iCal feed next to a page: `schedule.ics` for lists, `talk.ics`/`talks.ics` for talks/speakers."""
-    directory = posixpath.dirname(page)
-    if "/talk/" in page:
-        return f"{directory}/talk.ics"
-    if "/speaker/" in page:
-        return f"{directory}/talks.ics"
-    return f"{directory}/schedule.ics"
+def schedule_ical(lang: str) -> str:
+    """The iCal feed of the whole event in one locale."""
+    return f"{segment(lang)}/schedule.ics"
+
+
+def day_ical(lang: str, date: dt.date) -> str:
+    """A day's iCal feed, next to its timetable."""
+    return f"{segment(lang)}/day/{date.isoformat()}/schedule.ics"
+
+
+def room_ical(lang: str, slug: str) -> str:
+    """A room's iCal feed, next to its page (`schedule.ics` whatever the room is called: a room named "Talk" too)."""
+    return f"{segment(lang)}/room/{segment(slug)}/schedule.ics"
+
+
+def track_ical(lang: str, slug: str) -> str:
+    """A track's iCal feed, next to its page."""
+    return f"{segment(lang)}/track/{segment(slug)}/schedule.ics"
+
+
+def talk_ical(lang: str, code: str) -> str:
+    """A session's iCal feed (every slot of it), next to its page."""
+    return f"{segment(lang)}/talk/{segment(code)}/talk.ics"
+
+
+def speaker_ical(lang: str, code: str) -> str:
+    """A speaker's iCal feed (their sessions), next to their page."""
+    return f"{segment(lang)}/speaker/{segment(code)}/talks.ics"
 
 
 def json_feed(lang: str) -> str:

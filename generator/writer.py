@@ -33,8 +33,15 @@ class Plan:
 
     def add(self, path: str, content: bytes, owner: str = "") -> None:
         """Plan one file; `owner` names what produced it, for collision messages."""
+        self.claim(path, owner)
+        self.files[path] = content
+        if self.on_add:
+            self.on_add(path)
+
+    def claim(self, path: str, owner: str = "") -> None:
+        """Reserve `path` for `owner`; OutputError for an unsafe path or one already claimed (also by case)."""
         check_path(path)
-        if path in self.files:
+        if path in self.owners:
             raise OutputError(f"two outputs would write {path}: {self.owners[path] or 'one'} and {owner or 'another'}",
                               hint="two objects have codes or slugs that map to the same path")
         # macOS and Windows checkouts of the site fold case: ABC and abc would be one file there
@@ -43,10 +50,7 @@ class Plan:
             raise OutputError(f"two outputs would write the same file on case-insensitive file systems: "
                               f"{twin} ({self.owners[twin] or 'one'}) and {path} ({owner or 'another'})",
                               hint="two objects have codes that differ only in upper/lower case")
-        self.files[path] = content
         self.owners[path] = owner
-        if self.on_add:
-            self.on_add(path)
 
 
 @dataclass(frozen=True)

@@ -2,31 +2,69 @@
 
 from __future__ import annotations
 
+import gc
+
 import jinja2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator import cli
 from generator.render.fragments import Fragments
-from generator.render.html import gettext_callables
+from generator.render.html import HtmlRenderer, gettext_callables
 
 MACRO = jinja2.Environment(autoescape=True).from_string(
     '{% macro item(code) %}<a href="{{ link("en/talk/" ~ code ~ "/index.html") }}">{{ code }}</a>{% endmacro %}')
 
 
-def render_with(fragments: Fragments, page: str, code: str) -> str:
+class Counted:
+    """A macro's stand-in that counts how often it is really rendered (what the cache is there to save)."""
+
+    name = "item"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def bind(self, link):
+        def item(code: str) -> str:
+            self.calls += 1
+            return MACRO.make_module({"link": link}).item(code)
+        item.name = self.name
+        return item
+
+
+def render_with(fragments: Fragments, page: str, code: str, counted: Counted | None = None) -> str:
     """The macro's output for `code` on `page`, through the fragment cache."""
     link, fragment = fragments.bind(page, "en")
-    macro = MACRO.make_module({"link": link}).item
+    macro = counted.bind(link) if counted else MACRO.make_module({"link": link}).item
     return str(fragment(macro, code))
 
 
 def test_a_fragment_is_rendered_once_and_reused_on_pages_where_its_links_read_the_same():
-    fragments = Fragments()
-    first = render_with(fragments, "en/talk/A/index.html", "C")
-    again = render_with(fragments, "en/talk/B/index.html", "C")
+    fragments, counted = Fragments(), Counted()
+    first = render_with(fragments, "en/talk/A/index.html", "C", counted)
+    again = render_with(fragments, "en/talk/B/index.html", "C", counted)
     assert first == again == '<a href="../C/index.html">C</a>'
-    assert len(fragments._cache) == 1
+    assert counted.calls == 1
+
+
+def test_a_fragment_with_other_arguments_is_rendered_anew():
+    fragments, counted = Fragments(), Counted()
+    render_with(fragments, "en/talk/A/index.html", "C", counted)
+    assert render_with(fragments, "en/talk/A/index.html", "D", counted) == '<a href="../D/index.html">D</a>'
+    assert counted.calls == 2
+
+
+def test_a_renderer_and_its_caches_die_with_the_build(tmp_path):
+    # a --serve --watch session builds again and again in one process: caches kept by anything longer-lived
+    # than the build (functools.lru_cache on a method holds every renderer) would keep every old site in memory
+    def alive() -> set[int]:
+        gc.collect()
+        return {id(o) for o in gc.get_objects() if isinstance(o, (HtmlRenderer, Fragments))}
+
+    before = alive()  # whatever earlier tests in this process still hold
+    assert cli.main(["--quiet", "--out", str(tmp_path / "site")]) == 0
+    assert alive() <= before
 
 
 @pytest.mark.parametrize("page, expected", [

@@ -264,6 +264,16 @@ def test_an_invalid_locale_fails_naming_it_and_writes_nothing(tmp_path, capsys):
     assert not (tmp_path / "site").exists()
 
 
+
+def test_a_locale_the_event_lacks_is_a_warning_and_with_strict_fails_naming_it(tmp_path, capsys, caplog):
+    assert build("--out", str(tmp_path / "lenient"), "--locale", "en,it") == 0
+    assert "locale it is not one of the event's (en, de)" in caplog.text
+
+    assert build("--out", str(tmp_path / "strict"), "--locale", "en,it", "--strict") == 1
+
+    assert "locale it is not one of the event's (en, de)" in capsys.readouterr().err
+    assert not (tmp_path / "strict").exists()
+
 # ---- other sources ------------------------------------------------------------------------------
 
 def test_a_frab_source_is_built_in_each_language_its_events_are_in(tmp_path):

@@ -21,13 +21,13 @@ from conftest import skip_or_fail
 from golden.update import FILES, demo_feeds
 from support.conferences import conference
 from support.data import DEMO_SNAPSHOT, PROJECT, load_fixture
-from support.site import tree
+from support.site import planned, tree
 
 from generator import sources
 from generator.cli import main
 from generator.config import Settings
 from generator.errors import UsageError
-from generator.feeds import FALLBACK_STAMP, feed_stamp, locale_feeds
+from generator.feeds import FALLBACK_STAMP, feed_stamp
 from generator.normalise import normalise
 from generator.model import Entry, Multilingual
 from generator.render.ical import IcalRenderer, fold, occurrence_url, uid
@@ -56,7 +56,7 @@ def edited_snapshot(directory: Path, edit) -> Path:
 def feeds_of(snapshot: Path, base_url: str | None = None) -> dict[str, bytes]:
     """The English feeds of a snapshot, rendered in memory (faster than building the whole site)."""
     event = normalise(sources.load(Settings(source=str(snapshot))))
-    return {path: content for path, content, _ in locale_feeds(event, "en", base_url)}
+    return planned(event, prefix="en/", suffixes=(".ics", ".xml", ".json"), base_url=base_url)
 
 
 def vevents(feed: Path | bytes) -> list[icalendar.Event]:
@@ -147,7 +147,7 @@ def test_juliacon_feed_in_new_york_summer_time_reads_the_same_in_both_parsers(tm
     talks = {t["code"]: t for t in load_fixture("juliacon2023-api/talks.json")}
     expected = {(code, int(dt.datetime.fromisoformat(t["slot"]["start"]).timestamp()))
                 for code, t in talks.items() if t.get("slot") and t["slot"].get("room_id") is not None}
-    feeds = {path: content for path, content, _ in locale_feeds(julia, "en", None)}
+    feeds = planned(julia, prefix="en/schedule.ics")
     whole = tmp_path / "schedule.ics"
     whole.write_bytes(feeds["en/schedule.ics"])
 

@@ -132,7 +132,7 @@ def _ical_strings(data: bytes) -> Iterator[str]:
 
 
 FEEDS = {
-    "ical": (lambda lang: urls.ical(urls.home(lang)), _ical_strings),
+    "ical": (lambda lang: urls.schedule_ical(lang), _ical_strings),
     "json": (urls.json_feed, lambda data: _json_strings(json.loads(data))),
     "frab-xml": (urls.frab_xml, _xml_strings),
     "frab-json": (urls.frab_json, lambda data: _json_strings(json.loads(data))),

@@ -177,6 +177,25 @@ def test_strict_build_fails_on_refused_media_and_leaves_the_site_alone(mirrored:
     assert {p: p.read_bytes() for p in mirrored["site"].rglob("*") if p.is_file()} == before
 
 
+
+def test_a_theme_that_prints_a_mirrored_url_directly_stops_the_build_naming_the_page(
+        mirrored: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # pages link the copies through media() in the templates; a theme printing the URL itself would make the
+    # page load another host although --mirror-media promised it would not
+    work, templates = mirrored["work"], tmp_path / "theme"
+    templates.mkdir()
+    ours = (Path(cli.__file__).parent.parent / "templates" / "speaker.html").read_text()
+    (templates / "speaker.html").write_text(ours.replace("media(speaker.avatar_url)", "speaker.avatar_url"))
+
+    code = cli.main(["--quiet", str(mirrored["snapshot"]), "--out", str(tmp_path / "site"), "--mirror-media",
+                     "--cache-dir", str(work / "cache"), "--config", str(work / "schedule-site.toml"),
+                     "--templates", str(templates)])
+
+    error = capsys.readouterr().err
+    assert code == 1
+    assert "(speaker.html) shows http://localhost:" in error and "media()" in error
+    assert not (tmp_path / "site").exists()
+
 def test_without_mirroring_pages_link_the_original_host(mirrored: dict[str, Any], tmp_path: Path) -> None:
     assert cli.main(["--quiet", str(mirrored["snapshot"]), "--out", str(tmp_path / "site")]) == 0
 

@@ -14,13 +14,13 @@ import lxml.html
 import pytest
 from support.conferences import conference
 from support.data import PROJECT
+from golden.update import PAGES, demo_feeds
+from support.site import planned
 
 from generator import urls
 from generator.cli import main
 from generator.model import Conference, Session, Speaker
-from generator.render.html import HtmlRenderer, environment
 from generator.render.search import search_index
-from generator.config import DEFAULT_TEMPLATES
 
 sys.path.insert(0, str(PROJECT))
 from benchmarks.page_weight import session_page_weights  # noqa: E402
@@ -193,9 +193,7 @@ def test_markdown_fields_are_sanitised_on_talk_and_speaker_pages(payload, demo):
     session = dataclasses.replace(demo.talks[0], abstract=payload, description=payload, subtitle=payload)
     speaker = dataclasses.replace(demo.speaker(session.speaker_codes[0]), biography=payload)
     hostile = dataclasses.replace(demo, sessions=(session,), speakers=(speaker,))
-    renderer = HtmlRenderer(hostile, environment([DEFAULT_TEMPLATES]))
-
-    pages = {path: html for path, html, _ in renderer.pages("en")}
+    pages = planned(hostile, ("en",), suffixes=(".html",))
     fields = [node for path in (urls.talk("en", session.code), urls.speaker("en", speaker.code))
               for node in lxml.html.fromstring(pages[path]).xpath(
                   "//*[@class='abstract' or @class='description' or @class='biography' or @class='subtitle']")]
@@ -213,8 +211,16 @@ def test_data_in_embedded_json_and_the_search_index_cannot_close_a_script_elemen
                                   speakers=(*demo.speakers, Speaker("EVIL", name)))
 
     index = search_index(hostile, "en").decode()
-    page = dict((p, h.decode()) for p, h, _ in HtmlRenderer(hostile, environment([DEFAULT_TEMPLATES])).pages("en"))
+    page = {path: html.decode() for path, html in planned(hostile, ("en",), suffixes=(".html",)).items()}
 
     assert "<" not in index and ">" not in index and "&" not in index
     assert json.loads(index.split("=", 1)[1].rstrip(";\n"))["name"] == name
     assert page[urls.home("en")].count("</script>") == page[urls.home("en")].count("<script")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_demo_pages_match_the_golden_files(name):
+    golden = PROJECT / "tests/golden/demo" / name
+
+    assert demo_feeds()[name] == golden.read_bytes(), \
+        f"{name} differs from tests/golden/demo: if intended, run `python tests/golden/update.py` and review the diff"

@@ -7,7 +7,8 @@ from support.conferences import conference
 
 from generator import parallel
 from generator.config import Settings
-from generator.pipeline import choose_locales, plan_site
+from generator.pipeline import choose_locales, render
+from generator.plan import plan_site
 
 
 @pytest.mark.parametrize("source", ["39c3", "pyconfr2025"])
@@ -17,10 +18,10 @@ def test_a_site_rendered_by_forked_workers_equals_one_rendered_serially(source, 
     forked: list[int] = []
     original = parallel._chunks
     monkeypatch.setattr(parallel, "_chunks", lambda weights: forked.append(len(weights)) or original(weights))
-    shared_out = plan_site(conf, settings, choose_locales(conf, ()))
+    shared_out = render(plan_site(conf, settings, choose_locales(conf, ())))
     assert forked, "the event is large enough to be shared out among workers"
     monkeypatch.setattr(parallel, "MIN_WEIGHT", float("inf"))
-    serial = plan_site(conf, settings, choose_locales(conf, ()))
+    serial = render(plan_site(conf, settings, choose_locales(conf, ())))
     assert list(shared_out.files) == list(serial.files)
     assert shared_out.files == serial.files
 

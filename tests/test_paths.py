@@ -3,6 +3,7 @@ output directory, and two objects that would share a path stop the build, naming
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -181,3 +182,22 @@ def test_room_and_track_names_that_slug_alike_get_distinct_pages(tmp_path):
     rooms, tracks = pages(tmp_path / "site", "en", "room"), pages(tmp_path / "site", "en", "track")
     assert rooms == {"hall-a", "hall-a-2", "hall-a-3"}
     assert len(tracks) == 2 and all(is_safe_segment(slug) for slug in tracks)
+
+
+def test_a_room_or_track_named_like_a_page_kind_publishes_its_feed_as_schedule_ics(tmp_path):
+    # urls.ical once guessed the feed's name from the page path: /talk/ in en/room/talk/ gave talk.ics
+    documents = handmade.event(
+        rooms=[handmade.room(1, "Talk"), handmade.room(2, "Speaker")],
+        tracks=[{"id": 1, "name": "Talk"}],
+        submissions=[handmade.talk(f"T{n}", ["SPK1"], track=1) for n in range(2)],
+        slots=[handmade.slot(n, f"T{n}", room_id=n + 1) for n in range(2)])
+    source = handmade.snapshot_file(documents, tmp_path / "event.snapshot.json")
+
+    assert main([str(source), "--out", str(tmp_path / "site"), "--quiet"]) == 0
+
+    site = tmp_path / "site" / "en"
+    feeds = {p.relative_to(site).as_posix() for p in site.glob("*/*/*.ics") if p.parent.parent.name in {"room", "track"}}
+    assert feeds == {"room/talk/schedule.ics", "room/speaker/schedule.ics", "track/talk/schedule.ics"}
+    assert "SUMMARY:" in (site / "room/talk/schedule.ics").read_text()
+    rooms = json.loads((site / "schedule.json").read_text())["rooms"]
+    assert sorted(room["ical"] for room in rooms) == ["room/speaker/schedule.ics", "room/talk/schedule.ics"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -110,3 +111,67 @@ def test_example_theme_changes_colours_and_shows_the_logo(chromium: Any, example
 
     assert accent == "#7a1f6b"  # the theme's colour, not style.css's #0b5cad
     assert "static/logo.svg" in logo and logo_loaded
+
+
+def chrome_printing(expression: str) -> str:
+    """Our _chrome.html with `expression` printed at the start of the site header."""
+    ours = (ROOT / "templates" / "_chrome.html").read_text()
+    return ours.replace('<header class="site">', '<header class="site">{{ %s }}' % expression, 1)
+
+
+def test_a_theme_chrome_that_prints_page_path_stops_the_build_naming_template_line_and_page(tmp_path, capsys):
+    # the header is rendered once per locale and folder depth and reused: page_path there would show one page's
+    # path on every page (all 36 session pages once read the first room's), so the contract (README, Theming)
+    # makes it undefined in shared fragments
+    templates = tmp_path / "theme"
+    templates.mkdir()
+    (templates / "_chrome.html").write_text(chrome_printing("page_path"))
+    line = 1 + chrome_printing("page_path").splitlines().index(
+        next(l for l in chrome_printing("page_path").splitlines() if "{{ page_path }}" in l))
+
+    code = cli.main(["--quiet", "--out", str(tmp_path / "site"), "--templates", str(templates)])
+
+    error = capsys.readouterr().err
+    assert code == 1
+    assert f"{templates / '_chrome.html'}, line {line}: 'page_path' is undefined" in error
+    assert re.search(r"\(while rendering [\w/.-]+\.html\)", error)  # the page
+    assert "not page_path" in error  # the hint says what the fragment may use instead
+    assert "internal error" not in error
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_theme_chrome_using_only_what_fragments_may_read_renders_on_every_page(tmp_path):
+    templates = tmp_path / "theme"
+    templates.mkdir()
+    (templates / "_chrome.html").write_text(chrome_printing("'<!--' ~ locale ~ ':' ~ link(urls.home(locale)) ~ '-->'"))
+
+    build(tmp_path / "site", "--templates", str(templates))
+
+    for page, home in (("en/talk/3SRWHJ/index.html", "../../index.html"), ("de/index.html", "index.html"),
+                       ("en/speakers/index.html", "../index.html")):
+        locale = page[:2]
+        assert f"&lt;!--{locale}:{home}--&gt;" in (tmp_path / "site" / page).read_text()
+
+
+@pytest.mark.parametrize("template, source, expected", [
+    ("talk.html", '{% extends "base.html" %}\n{% block main %}\n<h1>{{ sesion.title }}</h1>\n{% endblock %}\n',
+     "talk.html, line 3: 'sesion' is undefined (while rendering en/talk/"),
+    ("speaker.html", '{% extends "base.html" %}\n{% block main %}{% if %}{% endblock %}\n',
+     "speaker.html, line 2: "),
+    ("room.html", '{% extends "base.html" %}\n{% block main %}{{ fmt.tme(entries[0].slot.start) }}{% endblock %}\n',
+     "room.html, line 2: "),
+], ids=["misspelt-name", "syntax-error", "misspelt-method"])
+def test_a_theme_template_error_exits_1_naming_the_template_line_and_page(tmp_path, capsys, template, source,
+                                                                          expected):
+    templates = tmp_path / "theme"
+    templates.mkdir()
+    (templates / template).write_text(source)
+
+    code = cli.main(["--quiet", "--out", str(tmp_path / "site"), "--templates", str(templates)])
+
+    error = capsys.readouterr().err
+    assert code == 1, error
+    assert f"{templates}/{expected}" in error
+    assert f"while rendering en/{template.removesuffix('.html')}/" in error
+    assert "internal error" not in error
+    assert not (tmp_path / "site").exists()

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gettext
 import posixpath
-from collections.abc import Callable, Iterator, Sequence
+import re
+import traceback
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import i18n, urls
+from ..errors import ThemeError
 from ..i18n import choose
 from ..model import Conference, Entry, Multilingual, Room, Track
 from .fragments import Fragments
-from .grid import day_grid
 from .markup import render_markdown
 from .search import script_json
 from .views import SlotView, SlotViews
@@ -187,92 +188,136 @@ class PageJob:
 
 LISTED_PER_PAGE = 10  # a list page renders about this many slots (shared fragments) in the time of a session page
 
+# The templates whose macros pages share through `fragment()`, and the only names their macros may read: what
+# reads the same on every page of a locale at one folder depth (README, "Theming"). Anything else, `page_path`
+# above all, is undefined there, so a theme that reads it fails loudly instead of showing one page's value on all.
+SHARED_MODULES = {"chrome": "_chrome.html", "macros": "_macros.html"}
+SHARED_NAMES = ("conf", "locale", "locales", "link", "urls", "t", "fmt", "fragment", "media", "ui_strings",
+                "_", "gettext", "ngettext", "pgettext", "npgettext")
+
+
+@dataclass
+class _LocaleParts:
+    """What every page of one locale shares, made on its first page."""
+
+    slot_views: SlotViews
+    navigation: frozenset[str]  # the pages the site header links to, to mark the current one
+    gettext: dict[str, Callable[..., str]]
+    ui_strings: Markup  # the interface strings the page script needs, as script-safe JSON
+
 
 class HtmlRenderer:
-    """Renders every page of one locale."""
+    """Renders the pages of one build, in any of its locales.
+
+    Its caches (per-locale parts, shared fragments) live in the instance, so they end with the build.
+    `media` maps mirrored image URLs to their output paths (`media(url)` in templates links the copy);
+    `service_worker` ({"script": path, "worker": path}) makes every page register the offline worker.
+    """
 
     def __init__(self, conference: Conference, env: jinja2.Environment, *, base_url: str | None = None,
-                 locales: Sequence[str] = ()) -> None:
+                 locales: Sequence[str] = (), media: Mapping[str, str] | None = None,
+                 service_worker: Mapping[str, str] | None = None) -> None:
         self.conference = conference
         self.env = env
         self.base_url = base_url
         self.locales = tuple(locales) or conference.locales
+        self.media = dict(media or {})
+        self.service_worker = service_worker
         self.fragments = Fragments()
+        self._parts: dict[str, _LocaleParts] = {}
+        self._escaped_media = {str(escape(url)) for url in self.media}
 
-    def pages(self, locale: str) -> Iterator[tuple[str, bytes, str]]:
-        """(path, bytes, owner) for every page of `locale`."""
-        return (self.render(job) for job in self.page_jobs(locale))
+    def render(self, job: PageJob) -> bytes:
+        """The bytes of one page.
 
-    def page_jobs(self, locale: str) -> Iterator[PageJob]:
-        """Every page of `locale`, not yet rendered: cheap to list, so rendering can be shared out among cores."""
-        conf = self.conference
-        yield PageJob.of("overview.html", urls.home(locale), locale, "overview",
-                         listing=len(conf.days) + len(conf.rooms) + len(conf.tracks))
-        for index, day in enumerate(conf.days):
-            entries = conf.entries_on(day)
-            yield PageJob.of("day.html", urls.day(locale, day.date), locale, f"day {day.date}", listing=len(entries),
-                             day=day, entries=entries, grid=day_grid(entries, conf.rooms),
-                             before=conf.days[index - 1] if index else None,
-                             after=conf.days[index + 1] if index + 1 < len(conf.days) else None)
-        for room in conf.rooms:
-            entries = conf.entries_in_room(room)
-            yield PageJob.of("room.html", urls.room(locale, room.slug), locale, f"room {room.id}", listing=len(entries),
-                             room=room, entries=entries)
-        for track in conf.tracks:
-            entries = conf.entries_in_track(track)
-            yield PageJob.of("track.html", urls.track(locale, track.slug), locale, f"track {track.id}",
-                             listing=len(entries), track=track, entries=entries)
-        for session in conf.talks:
-            yield PageJob.of("talk.html", urls.talk(locale, session.code), locale, f"session {session.code}",
-                             session=session, entries=conf.entries_of(session))
-        for speaker in conf.speakers:
-            yield PageJob.of("speaker.html", urls.speaker(locale, speaker.code), locale,
-                             f"speaker {speaker.code}", speaker=speaker, sessions=conf.sessions_of(speaker))
-        yield PageJob.of("talks.html", urls.talks(locale), locale, "session list", listing=len(conf.entries),
-                         sessions=conf.talks,
-                         by_day=[(day, [e for e in conf.entries_on(day) if not e.session.is_break])
-                                 for day in conf.days])
-        yield PageJob.of("speakers.html", urls.speakers(locale), locale, "speaker list", listing=len(conf.speakers))
+        Raises ThemeError naming the template, its line and the page when a template cannot be compiled or
+        rendered (a syntax error, an undefined name: every template runs with StrictUndefined)."""
+        try:
+            html = self._render(job)
+        except Exception as exc:
+            error = theme_error(exc, job.path)
+            if error is None:
+                raise
+            raise error from None
+        if self._escaped_media:
+            self._check_media(html, job)
+        return html.encode("utf-8")
 
-    def render(self, job: PageJob) -> tuple[str, bytes, str]:
-        """(path, bytes, owner) of one page."""
-        return self._page(job.template, job.path, job.locale, job.owner, **job.context)
-
-    def root_pages(self) -> Iterator[tuple[str, bytes, str]]:
-        """The language chooser at the root and the 404 page."""
-        yield self._page("root.html", "index.html", self.conference.default_locale, "root index")
-        yield self._page("404.html", "404.html", self.conference.default_locale, "404 page")
-
-    def _page(self, template: str, path: str, locale: str, owner: str, **context: Any) -> tuple[str, bytes, str]:
-        ctx = PageContext(self.conference, locale, self.base_url, self._slot_views(locale))
+    def _render(self, job: PageJob) -> str:
+        locale, path = job.locale, job.path
+        parts = self._locale_parts(locale)
+        ctx = PageContext(self.conference, locale, self.base_url, parts.slot_views)
         link, fragment = self.fragments.bind(path, locale)
         language_links = [(lang, urls.absolute(self.base_url, target) or link(target))
                           for lang, target in same_page_in(path, locale, self.locales)]
-        html = self.env.get_template(template).render(
-            conf=self.conference, locale=locale, locales=self.locales, page_path=path, link=link, urls=urls,
-            t=ctx.t, fmt=ctx, language_links=language_links, ui_strings=self._ui_strings(locale),
-            fragment=fragment, nav_page=path if path in self._navigation(locale) else None,
-            **self._gettext(locale), **context)
-        return path, html.encode("utf-8"), owner
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 - one renderer per build; shared by every page of a locale
-    def _slot_views(self, locale: str) -> SlotViews:
-        return SlotViews(self.conference, locale)
+        def media(url: str) -> str:
+            """The link to a mirrored image's copy; any other URL as it is."""
+            local = self.media.get(url)
+            return link(local) if local else url
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 - one renderer per build; built once per locale
-    def _navigation(self, locale: str) -> frozenset[str]:
-        """The pages the site header links to (each day, all sessions, all speakers), to mark the current one."""
-        days = (urls.day(locale, day.date) for day in self.conference.days)
-        return frozenset((*days, urls.talks(locale), urls.speakers(locale)))
+        shared = dict(conf=self.conference, locale=locale, locales=self.locales, link=link, urls=urls, t=ctx.t,
+                      fmt=ctx, fragment=fragment, media=media, ui_strings=parts.ui_strings, **parts.gettext)
+        modules = {name: self.env.get_template(template).make_module(shared)
+                   for name, template in SHARED_MODULES.items()}
+        return self.env.get_template(job.template).render(
+            shared, page_path=path, language_links=language_links, service_worker=self.service_worker,
+            nav_page=path if path in parts.navigation else None, **modules, **job.context)
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 - one renderer per build; built once per locale
-    def _gettext(self, locale: str) -> dict[str, Callable[..., str]]:
-        return gettext_callables(locale)
+    def _check_media(self, html: str, job: PageJob) -> None:
+        """Refuse a page that shows a mirrored image from its original host (a template that skips media())."""
+        for found in URL_IN_HTML.findall(html):
+            if found in self._escaped_media:
+                raise ThemeError(f"{job.path} ({job.template}) shows {found} from its original host, "
+                                 "although --mirror-media copied it into the site",
+                                 hint="print image URLs through media(), e.g. src=\"{{ media(speaker.avatar_url) }}\"")
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 - one renderer per build; the same text for every page
-    def _ui_strings(self, locale: str) -> Markup:
-        """The interface strings the page script needs, as script-safe JSON, rendered once per locale."""
-        return Markup(self.env.get_template("_ui_strings.html").render(locale=locale).strip())
+    def _locale_parts(self, locale: str) -> _LocaleParts:
+        parts = self._parts.get(locale)
+        if parts is None:
+            days = (urls.day(locale, day.date) for day in self.conference.days)
+            parts = self._parts[locale] = _LocaleParts(
+                SlotViews(self.conference, locale), frozenset((*days, urls.talks(locale), urls.speakers(locale))),
+                gettext_callables(locale),
+                Markup(self.env.get_template("_ui_strings.html").render(locale=locale).strip()))
+        return parts
+
+
+# an absolute URL as it appears, escaped, in an attribute or text of a rendered page
+URL_IN_HTML = re.compile(r"https?://[^\s\"'<>]+")
+UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
+PACKAGE = str(Path(__file__).resolve().parent.parent)  # generator/: a frame in it is our code, not a template's
+
+
+def theme_error(exc: BaseException, page: str) -> ThemeError | None:
+    """A ThemeError for an exception a template raised while rendering `page`; None for anything else (a bug).
+
+    The template and line come from the exception (syntax errors) or from the innermost template frame of its
+    traceback: jinja2 rewrites tracebacks so that template code shows as frames of the template file
+    (jinja2/debug.py, `fake_traceback`)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{exc.filename or exc.name}, line {exc.lineno}"
+        return ThemeError(f"template {where}: {exc.message} (while rendering {page})",
+                          hint="fix the template's syntax (jinja2)")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return ThemeError(f"template {exc.name} not found (while rendering {page})",
+                          hint="a theme's template names a template that exists neither in the theme nor in ours")
+    frames = list(traceback.walk_tb(exc.__traceback__))
+    inside = [i for i, (frame, _) in enumerate(frames) if "__jinja_exception__" in frame.f_globals]
+    if not inside:
+        return None
+    if not isinstance(exc, jinja2.TemplateError) and any(
+            frame.f_code.co_filename.startswith(PACKAGE) for frame, _ in frames[inside[-1] + 1:]):
+        return None  # our code, called from a template, failed: a bug, not the theme's
+    frame, line = frames[inside[-1]]
+    message = f"template {frame.f_code.co_filename}, line {line}: {exc} (while rendering {page})"
+    undefined = UNDEFINED_NAME.match(str(exc))
+    if isinstance(exc, jinja2.UndefinedError) and undefined and undefined.group(1) not in SHARED_NAMES \
+            and Path(frame.f_code.co_filename).name in SHARED_MODULES.values():
+        return ThemeError(message, hint=f"{', '.join(SHARED_MODULES.values())} are shared by every page of a "
+                          f"locale at one folder depth: their macros may use their arguments and "
+                          f"{', '.join(SHARED_NAMES[:9])} and _(), not {undefined.group(1)} (README: Theming)")
+    return ThemeError(message, hint="fix the template: a misspelt name or one this page does not have")
 
 
 def same_page_in(path: str, locale: str, locales: Sequence[str]) -> list[tuple[str, str]]:

@@ -61,7 +61,7 @@ class JsonFeed:
             "released": _iso(conf.local(conf.released) if conf.released else None),
             "source_url": conf.url,
             "url": self._link(home),
-            "feeds": {"ical": self._link(urls.ical(home)), "frab_xml": self._link(urls.frab_xml(self.locale)),
+            "feeds": {"ical": self._link(urls.schedule_ical(self.locale)), "frab_xml": self._link(urls.frab_xml(self.locale)),
                       "frab_json": self._link(urls.frab_json(self.locale))},
         }
 
@@ -69,19 +69,19 @@ class JsonFeed:
         page = urls.day(self.locale, day.date)
         local = self.conference.local
         return {"index": day.index, "date": day.date.isoformat(), "start": local(day.start).isoformat(),
-                "end": local(day.end).isoformat(), "url": self._link(page), "ical": self._link(urls.ical(page))}
+                "end": local(day.end).isoformat(), "url": self._link(page), "ical": self._link(urls.day_ical(self.locale, day.date))}
 
     def _room(self, room: Room) -> dict[str, Any]:
         page = urls.room(self.locale, room.slug)
         return {"id": room.id, "slug": room.slug, "name": self._t(room.name),
                 "description": self._t(room.description), "capacity": room.capacity,
-                "url": self._link(page), "ical": self._link(urls.ical(page))}
+                "url": self._link(page), "ical": self._link(urls.room_ical(self.locale, room.slug))}
 
     def _track(self, track: Track) -> dict[str, Any]:
         page = urls.track(self.locale, track.slug)
         return {"id": track.id, "slug": track.slug, "name": self._t(track.name),
                 "description": self._t(track.description), "color": track.color,
-                "url": self._link(page), "ical": self._link(urls.ical(page))}
+                "url": self._link(page), "ical": self._link(urls.track_ical(self.locale, track.slug))}
 
     def _sessions(self) -> list[Session]:
         """Every scheduled session, breaks included, in the order of its first slot."""
@@ -118,7 +118,7 @@ class JsonFeed:
                        "day": conf.day_of_slot(e.slot).isoformat(), "guid": e.slot.guid,
                        "source_url": e.slot.url} for e in conf.entries_of(session)],
             "url": self._link(page) if page else None,
-            "ical": self._link(urls.ical(page)) if page else None,
+            "ical": self._link(urls.talk_ical(self.locale, session.code)) if page else None,
             "source_url": session.source_url,
             "feedback_url": session.feedback_url,
         }
@@ -128,7 +128,7 @@ class JsonFeed:
         return {"code": speaker.code, "name": speaker.name, "biography": speaker.biography,
                 "avatar": speaker.avatar_url,
                 "sessions": [s.code for s in self.conference.sessions_of(speaker)],
-                "url": self._link(page), "ical": self._link(urls.ical(page))}
+                "url": self._link(page), "ical": self._link(urls.speaker_ical(self.locale, speaker.code))}
 
     def _link(self, path: str) -> str:
         """An absolute URL when the site's base URL is known, else a link relative to the feed."""

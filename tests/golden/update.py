@@ -1,4 +1,4 @@
-"""Expected feeds of the bundled demo event. Regenerate with `python tests/golden/update.py`, then review the diff.
+"""Expected feeds and pages of the bundled demo event. Regenerate with `python tests/golden/update.py`, then review the diff.
 
 The tests build the demo the same way (`demo_feeds()`) and compare byte for byte.
 """
@@ -23,11 +23,19 @@ FILES = (
     "en/schedule.json",
     "de/schedule.json",
 )
+PAGES = (  # one of each kind a change to a template or to the renderer shows in
+    "en/talk/3N98PT/index.html",
+    "en/speaker/EPFJQH/index.html",
+    "en/day/2026-03-01/index.html",
+    "de/room/dim-gray-room/index.html",
+    "en/index.html",
+    "404.html",
+)
 
 
 @cache
 def demo_feeds() -> dict[str, bytes]:
-    """The golden files' paths and bytes as a build of the demo snapshot writes them now."""
+    """The golden files' paths and bytes (feeds and pages) as a build of the demo snapshot writes them now."""
     sys.path.insert(0, str(PROJECT))
     from generator.cli import main
 
@@ -35,7 +43,7 @@ def demo_feeds() -> dict[str, bytes]:
         code = main([str(PROJECT / "demo" / "democon.snapshot.json"), "--out", out, "--base-url", BASE_URL, "--quiet"])
         if code != 0:
             raise SystemExit(f"building the demo failed with exit code {code}")
-        return {name: (Path(out) / name).read_bytes() for name in FILES}
+        return {name: (Path(out) / name).read_bytes() for name in (*FILES, *PAGES)}
 
 
 def main() -> None:

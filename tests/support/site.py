@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import lxml.html
+
+if TYPE_CHECKING:
+    from generator.model import Conference
 
 
 def pages(site: Path, locale: str, kind: str) -> set[str]:
@@ -34,3 +38,16 @@ def texts(page: Path) -> set[str]:
     """The whole-element texts of a page, whitespace collapsed: "Atelier" as a value, not inside a title."""
     doc = lxml.html.fromstring(page.read_bytes())
     return {" ".join(node.text_content().split()) for node in doc.iter() if isinstance(node.tag, str)}
+
+
+def planned(conference: Conference, locales: tuple[str, ...] | None = None, *, prefix: str = "",
+            suffixes: tuple[str, ...] = ("",), **settings: Any) -> dict[str, bytes]:
+    """The files of a site of `conference` (in all its locales unless told) whose paths start with `prefix` and
+    end with one of `suffixes`, made in memory from the build's own plan (generator/plan.py), nothing written:
+    faster than building the whole site."""
+    from generator.config import Settings
+    from generator.plan import plan_site
+
+    plan = plan_site(conference, Settings(**settings), locales or conference.locales)
+    return {output.path: output.make() for output in plan.outputs()
+            if output.path.startswith(prefix) and output.path.endswith(suffixes)}

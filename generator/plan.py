@@ -1,0 +1,244 @@
+"""Every output of the site declared once, as a value: its path, its owner, how to make it and what that costs.
+
+The plan is made before anything is rendered, from the normalised event and every input of rendering (the
+templates, the static folders, the mirrored media, the offline worker), and is read-only afterwards:
+`pipeline.render` makes each output's bytes, `writer.write` stores them. Adding a page or a feed is one
+declaration here; a path claimed twice (or twice but for case) is an OutputError before any rendering.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import itertools
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import offline, urls
+from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
+from .feeds import feed_stamp
+from .i18n import choose
+from .media import Mirror
+from .model import Conference, Entry, Multilingual
+from .parallel import File
+from .render.frab import FrabDocument, to_json, to_xml
+from .render.grid import day_grid
+from .render.html import HtmlRenderer, PageJob, environment
+from .render.ical import IcalRenderer
+from .render.jsonfeed import JsonFeed
+from .render.search import search_index
+from .revisions import Revision
+from .writer import Plan
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: its path (relative, POSIX), what it shows (for messages) and how to make its bytes."""
+
+    path: str
+    owner: str
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class Job:
+    """Outputs made together, in one process (they share a renderer's work, as a locale's iCal feeds share
+    VEVENTs), and what making them costs in session pages: 0 for files already at hand or cheap, made in the
+    build's own process; the others are shared out among the cores by weight (parallel.py)."""
+
+    outputs: tuple[Output, ...]
+    weight: int
+
+    def run(self) -> list[File]:
+        """(path, bytes, owner) of every output, in order."""
+        return [(output.path, output.make(), output.owner) for output in self.outputs]
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """Every output of one build, in declaration order; with --offline, the service worker made last, from
+    the bytes of every other file (its precache list and version)."""
+
+    jobs: tuple[Job, ...]
+    service_worker: offline.ServiceWorker | None = None
+
+    def outputs(self) -> Iterator[Output]:
+        """Every output but the service worker, in declaration order."""
+        return (output for job in self.jobs for output in job.outputs)
+
+    def output(self, path: str) -> Output:
+        """The output at `path`; KeyError when the site has none there."""
+        for output in self.outputs():
+            if output.path == path:
+                return output
+        raise KeyError(path)
+
+    @property
+    def paths(self) -> list[str]:
+        """Every planned path, the service worker's included, in declaration order."""
+        return [o.path for o in self.outputs()] + ([offline.WORKER] if self.service_worker else [])
+
+
+def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ...], *,
+              revised: Mapping[str, Revision] | None = None, mirror: Mirror | None = None,
+              environ: Mapping[str, str] = os.environ) -> SitePlan:
+    """The plan of the site of `conference` in `locales`; `revised` (revisions.revise) gives VEVENTs their
+    SEQUENCE and stamps; `mirror` the copies of media (pages link them, and they are files of the site).
+
+    Raises OutputError for a path that is unsafe or claimed twice, and for an --offline worker without its
+    placeholders."""
+    conference = dataclasses.replace(conference, locales=locales) if locales != conference.locales else conference
+    if settings.title:
+        conference = dataclasses.replace(conference, name=settings.title)
+    if conference.default_locale not in locales:
+        conference = dataclasses.replace(conference, default_locale=locales[0])
+    conf = conference.indexed()
+    static_dirs = [*settings.static_dirs, DEFAULT_STATIC]
+    worker = offline.service_worker(static_dirs) if settings.offline else None
+    env = environment([*settings.templates_dirs, DEFAULT_TEMPLATES])
+    env.globals["site_links"] = settings.links  # the organiser's extra links (config file `links`)
+    html = HtmlRenderer(conf, env, base_url=settings.base_url, locales=locales,
+                        media=mirror.local_paths() if mirror else None,
+                        service_worker=offline.REGISTRATION if worker else None)
+    base_url = settings.base_url
+
+    claims = Plan()  # paths only: refuses an unsafe or doubly claimed one now, before rendering
+    jobs: list[Job] = []
+
+    def declare(weight: int, outputs: Iterable[Output]) -> None:
+        outputs = tuple(outputs)
+        for output in outputs:
+            claims.claim(output.path, output.owner)
+        jobs.append(Job(outputs, weight))
+
+    def page(job: PageJob, weight: int | None = None) -> None:
+        declare(job.weight if weight is None else weight,
+                [Output(job.path, job.owner, functools.partial(html.render, job))])
+
+    # the root's language chooser and the 404 page: cheap, made first in the build's own process
+    page(PageJob("root.html", "index.html", conf.default_locale, "root index", {}), weight=0)
+    page(PageJob("404.html", "404.html", conf.default_locale, "404 page", {}), weight=0)
+    slots = len(conf.entries)  # a feed's cost per slot, in session pages, measured on a 10,000-slot event
+    for locale in locales:
+        declare(slots * 2 // 5, ical_feeds(conf, locale, base_url, feed_stamp(conf, environ), revised))
+        declare(slots * 3 // 5, frab_feeds(conf, locale, base_url))
+        declare(slots // 5, [Output(urls.json_feed(locale), "JSON feed",
+                                    functools.partial(_json_feed, conf, locale, base_url))])
+        declare(slots // 10, [Output(urls.search_index(locale), f"search index {locale}",
+                                     functools.partial(search_index, conf, locale, base_url))])
+    # a page in every locale before the next page (a session's text is rendered once, then taken from the
+    # worker's cache for the other locales)
+    for jobs_at in itertools.zip_longest(*(pages(conf, locale) for locale in locales)):
+        for job in jobs_at:
+            if job is not None:
+                page(job)
+    for name, content in static_files(static_dirs):
+        if name not in offline.SOURCES:  # the service worker ships only with --offline, filled in
+            declare(0, [Output(urls.static(name), f"static file {name}", _given(content))])
+    if mirror:
+        stored: set[str] = set()
+        for url, image in sorted(mirror.images.items()):
+            if image.path not in stored:  # named by content: one file for one picture under two URLs
+                stored.add(image.path)
+                declare(0, [Output(image.path, f"media {url}", _given(image.content))])
+    if worker:
+        declare(0, [Output(urls.static(offline.REGISTER), f"static file {offline.REGISTER}",
+                           _given(worker.register))])
+        claims.claim(offline.WORKER, "service worker")
+    return SitePlan(tuple(jobs), worker)
+
+
+def pages(conf: Conference, locale: str) -> Iterator[PageJob]:
+    """Every page of `locale`: overview, days, rooms, tracks, sessions, speakers and the two lists."""
+    yield PageJob.of("overview.html", urls.home(locale), locale, "overview",
+                     listing=len(conf.days) + len(conf.rooms) + len(conf.tracks))
+    for index, day in enumerate(conf.days):
+        entries = conf.entries_on(day)
+        yield PageJob.of("day.html", urls.day(locale, day.date), locale, f"day {day.date}", listing=len(entries),
+                         day=day, entries=entries, grid=day_grid(entries, conf.rooms),
+                         before=conf.days[index - 1] if index else None,
+                         after=conf.days[index + 1] if index + 1 < len(conf.days) else None)
+    for room in conf.rooms:
+        entries = conf.entries_in_room(room)
+        yield PageJob.of("room.html", urls.room(locale, room.slug), locale, f"room {room.id}", listing=len(entries),
+                         room=room, entries=entries)
+    for track in conf.tracks:
+        entries = conf.entries_in_track(track)
+        yield PageJob.of("track.html", urls.track(locale, track.slug), locale, f"track {track.id}",
+                         listing=len(entries), track=track, entries=entries)
+    for session in conf.talks:
+        yield PageJob.of("talk.html", urls.talk(locale, session.code), locale, f"session {session.code}",
+                         session=session, entries=conf.entries_of(session))
+    for speaker in conf.speakers:
+        yield PageJob.of("speaker.html", urls.speaker(locale, speaker.code), locale,
+                         f"speaker {speaker.code}", speaker=speaker, sessions=conf.sessions_of(speaker))
+    yield PageJob.of("talks.html", urls.talks(locale), locale, "session list", listing=len(conf.entries),
+                     sessions=conf.talks,
+                     by_day=[(day, [e for e in conf.entries_on(day) if not e.session.is_break]) for day in conf.days])
+    yield PageJob.of("speakers.html", urls.speakers(locale), locale, "speaker list", listing=len(conf.speakers))
+
+
+def ical_feeds(conf: Conference, locale: str, base_url: str | None, stamp: dt.datetime,
+               revised: Mapping[str, Revision] | None) -> Iterator[Output]:
+    """The iCal feeds of `locale`: whole event, each day, room, track, session and speaker (RFC 5545; one
+    renderer per locale serialises each VEVENT once for every feed that lists it)."""
+    renderer = functools.cache(lambda: IcalRenderer(conf, locale, base_url=base_url, stamp=stamp,
+                                                    revisions=revised))
+
+    def feed(path: str, owner: str, entries: Iterable[Entry], scope: str, title: str = "") -> Output:
+        return Output(path, owner, functools.partial(_calendar, renderer, entries, scope, title))
+
+    def t(value: Multilingual) -> str:
+        return choose(value, locale, conf.default_locale)
+
+    yield feed(urls.schedule_ical(locale), "iCal of the event", conf.entries, "schedule")
+    for day in conf.days:
+        yield feed(urls.day_ical(locale, day.date), f"iCal of day {day.date}", conf.entries_on(day),
+                   f"day//{day.date}", day.date.isoformat())
+    for room in conf.rooms:
+        yield feed(urls.room_ical(locale, room.slug), f"iCal of room {room.id}", conf.entries_in_room(room),
+                   f"room//{room.slug}", t(room.name))
+    for track in conf.tracks:
+        yield feed(urls.track_ical(locale, track.slug), f"iCal of track {track.id}", conf.entries_in_track(track),
+                   f"track//{track.slug}", t(track.name))
+    for session in conf.talks:
+        yield feed(urls.talk_ical(locale, session.code), f"iCal of session {session.code}",
+                   conf.entries_of(session), f"talk//{session.code}", t(session.title))
+    for speaker in conf.speakers:
+        entries = [e for s in conf.sessions_of(speaker) for e in conf.entries_of(s)]
+        yield feed(urls.speaker_ical(locale, speaker.code), f"iCal of speaker {speaker.code}", entries,
+                   f"speaker//{speaker.code}", speaker.name)
+
+
+def frab_feeds(conf: Conference, locale: str, base_url: str | None) -> list[Output]:
+    """The frab/c3voc schedule of `locale`, as XML and as JSON, from one document."""
+    document = functools.cache(lambda: FrabDocument(conf, locale, base_url=base_url).document())
+    return [Output(urls.frab_xml(locale), "frab XML", lambda: to_xml(document())),
+            Output(urls.frab_json(locale), "frab JSON", lambda: to_json(document()))]
+
+
+def static_files(directories: list[Path]) -> list[tuple[str, bytes]]:
+    """Static assets, the first folder that has a file winning (user overrides before ours)."""
+    found: dict[str, bytes] = {}
+    for directory in directories:
+        for path in sorted(directory.rglob("*")):
+            name = path.relative_to(directory).as_posix()
+            if path.is_file() and name not in found:
+                found[name] = path.read_bytes()
+    return sorted(found.items())
+
+
+def _calendar(renderer: Callable[[], IcalRenderer], entries: Iterable[Entry], scope: str, title: str) -> bytes:
+    return renderer().calendar(entries, scope, title)
+
+
+def _json_feed(conf: Conference, locale: str, base_url: str | None) -> bytes:
+    return JsonFeed(conf, locale, base_url=base_url).render()
+
+
+def _given(content: bytes) -> Callable[[], bytes]:
+    """How to make a file whose bytes are already at hand."""
+    return lambda: content
