@@ -41,6 +41,7 @@ class SlotView:
     room_lang: str  # the language the room's name fell back to, "" when it is the page's
     track: str  # slug, "" without a track
     track_name: str
+    track_lang: str  # the language the track's name fell back to, "" when it is the page's
     colour: str  # the track's #rrggbb, "" without one
 
 
@@ -79,6 +80,7 @@ class SlotViews:
             room=room.slug, room_name=self._t(room.name),
             room_lang=i18n.fallback_language(room.name, locale, conf.default_locale),
             track=track.slug if track else "", track_name=self._t(track.name) if track else "",
+            track_lang=i18n.fallback_language(track.name, locale, conf.default_locale) if track else "",
             colour=(track.color or "") if track else "")
 
     def _clock(self, moment: dt.datetime) -> str:
