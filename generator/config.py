@@ -13,6 +13,7 @@ from typing import Any
 from .errors import UsageError
 from . import timezones
 from .model import Multilingual
+from .sanitise import public_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -157,8 +158,6 @@ def _multilingual(given: Given) -> Multilingual:
 
 
 def _links(given: Given) -> tuple[Link, ...]:
-    from .normalise.checks import public_url  # here, not at the top: normalise imports sources, which import us
-
     if not isinstance(given.value, list):
         raise UsageError(f"{given.where} must be a list of tables with title and url ([[links]] in TOML)")
     links = []

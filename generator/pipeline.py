@@ -18,8 +18,8 @@ from .feeds import feed_stamp
 from .i18n import locale_code
 from .model import Conference
 from .normalise import normalise
-from .normalise.checks import is_safe_segment
 from .plan import SitePlan, plan_site
+from .sanitise import is_safe_segment
 from .progress import Progress
 from .sources import snapshot
 from .writer import Plan, WriteReport, up_to_date, write

@@ -12,7 +12,7 @@ import pytest
 from generator import urls
 from generator.cli import main
 from generator.errors import OutputError
-from generator.normalise.checks import identifier, is_safe_segment, safe_code
+from generator.sanitise import identifier, is_safe_segment, safe_code
 from generator.writer import Plan, check_path, write
 from support import handmade
 from support.site import pages, tree

@@ -19,7 +19,7 @@ from support.data import FIXTURES, load_fixture
 from support.site import h1, pages
 
 from generator.cli import main
-from generator.normalise.checks import is_safe_segment
+from generator.sanitise import is_safe_segment
 from generator.render.frab import FrabDocument, person_ids
 
 CASES = FIXTURES / "cases"

@@ -11,7 +11,8 @@ from ..errors import OutputError
 from ..i18n import choose
 from ..model import (DEFAULT_DAY_CHANGE_HOUR, Conference, Day, Multilingual, Room, Session, SessionType,
                      Slot, Speaker, Track, conference_day)
-from .checks import Problems, safe_code, slugify
+from ..sanitise import safe_code, slugify
+from .checks import Problems
 
 
 @dataclass

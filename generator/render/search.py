@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 
 from .. import urls
+from ..identity import uid, uid_host
 from ..i18n import choose
 from ..model import Conference
-from .ical import uid, uid_host
 
 GLOBAL_NAME = "pretalxStaticIndex"
 
@@ -20,7 +20,7 @@ GLOBAL_NAME = "pretalxStaticIndex"
 def search_index(conference: Conference, locale: str, base_url: str | None = None) -> bytes:
     """The index script for `locale`: sessions (with times, room, track, speakers, feed UIDs) and speakers."""
     home = urls.home(locale)
-    host = uid_host(conference, base_url)
+    host = uid_host(conference.url, base_url)
 
     def text(value: object) -> str:
         return choose(value, locale, conference.default_locale)  # type: ignore[arg-type]
@@ -33,7 +33,8 @@ def search_index(conference: Conference, locale: str, base_url: str | None = Non
         track = conference.track(session.track_id)
         sessions.append({
             "c": session.code, "k": entry.key, "t": text(session.title),
-            "id": uid(conference, entry, host),  # the feeds' UID: calendars merge a favourite with a subscription
+            # the feeds' UID: calendars merge a favourite with a subscription
+            "id": uid(conference.slug, session.code, host, entry.index, len(session.slots)),
             "s": list(session.speaker_codes),
             "b": conference.local(entry.slot.start).isoformat(), "e": conference.local(entry.slot.end).isoformat(),
             "r": text(conference.room(entry.slot.room_id).name),
