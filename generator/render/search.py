@@ -44,7 +44,7 @@ def search_index(conference: Conference, locale: str, base_url: str | None = Non
             "u": urls.relative(home, urls.talk(locale, session.code)),
         })
     speakers = [{"c": p.code, "n": p.name, "u": urls.relative(home, urls.speaker(locale, p.code))}
-                for p in sorted(conference.speakers, key=lambda p: (p.name.casefold(), p.code))]
+                for p in conference.speakers]  # already in the model's speaker order
     data = {"event": conference.slug, "name": text(conference.name), "tz": conference.timezone,
             "sessions": sessions, "speakers": speakers}
     return f"self.{GLOBAL_NAME}={script_json(data)};\n".encode("utf-8")
