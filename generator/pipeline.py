@@ -77,7 +77,7 @@ def build(settings: Settings, session: requests.Session | None = None,
     mirror = media.mirror(conference, settings, session) if settings.mirror_media else None
     # what each VEVENT looked like at the last build into this folder: a changed one gets a higher SEQUENCE
     record = revisions.record_path(settings.cache_dir, settings.out)
-    revised = revisions.revise(conference, revisions.load(record), feed_stamp(conference))
+    revised = revisions.revise(conference, revisions.load(record), feed_stamp(conference, settings.source_date_epoch))
     plan = plan_site(mirror.applied_to(conference) if mirror else conference, settings, locales,
                      revised=revised, mirror=mirror)
     progress.phase("render", "files")
