@@ -49,7 +49,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
                            for t in items(docs, "submission-types") if ref(t) is not None]
     parts.speakers = [Speaker(code=code, name=clean_line(s.get("name")),
                               biography=clean_text(s.get("biography")),
-                              avatar_url=public_url(s.get("avatar_url") or s.get("avatar"), base))
+                              avatar_url=public_url(s.get("avatar_url"), base))
                       for s in items(docs, "speakers") if (code := code_of(s))]
 
     schedule = docs.get("schedule") if isinstance(docs.get("schedule"), dict) else {}
