@@ -21,11 +21,11 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("settings", {"generator.config"}),
     ("paths", {"generator.urls"}),
     ("sources", {"generator.sources"}),
-    ("normalise", {"generator.normalise"}),
+    ("normalise", {"generator.normalise", "generator.mixed_content"}),
     ("render", {"generator.revisions", "generator.render", "generator.feeds"}),
     ("output", {"generator.writer", "generator.media", "generator.offline", "generator.buildkey",
-                "generator.parallel"}),
-    ("build", {"generator.pipeline"}),
+                "generator.parallel", "generator.shrink"}),
+    ("build", {"generator.plan", "generator.pipeline"}),
     ("commands", {"generator.serve", "generator.cli", "generator.catalog"}),
 ]
 LEAVES = LAYERS[0][1]
@@ -50,7 +50,8 @@ def test_every_module_has_a_layer():
 
 def test_no_module_imports_from_a_layer_above_its_own():
     upward = sorted(f"{name} ({LAYERS[layer_of(name)][0]}) -> {target} ({LAYERS[layer_of(target)][0]})"
-                    for name, targets in GRAPH.items() for target in targets if layer_of(target) > layer_of(name))
+                    for name, targets in GRAPH.items() if layer_of(name) >= 0  # the unplaced: the test above
+                    for target in targets if layer_of(target) > layer_of(name))
 
     assert not upward, "\n".join(upward)
 
