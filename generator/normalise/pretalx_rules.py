@@ -116,7 +116,8 @@ def feedback_url(talk_page: str | None) -> str | None:
 def public_event_url(api_base: str, slug: Any, custom_domain: Any = None) -> str | None:
     """The event's public page: on its custom domain when it has one (pretalx `get_base_url`), else on the
     API's host."""
-    if "/api/events/" not in api_base or not isinstance(slug, str):
+    slug = clean_line(slug)  # no control characters or lone surrogates, which quote() cannot encode
+    if "/api/events/" not in api_base or not slug:
         return None
     domain = public_url(custom_domain)
     root = domain.rstrip("/") if domain else api_base.split("/api/events/")[0]
