@@ -6,7 +6,6 @@ import hashlib
 import importlib.metadata
 import json
 import logging
-import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,18 +23,15 @@ NOT_IN_OUTPUT = frozenset({"source", "out", "quiet", "save_snapshot", "token", "
                            "retries", "concurrency", "allow_shrink"})
 LIBRARIES = ("jinja2", "markdown", "nh3", "bleach", "publicsuffixlist", "babel", "icalendar", "markupsafe", "lxml",
              "tzdata")
-ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 
 
 def build_key(raw: RawEvent, settings: Settings) -> str:
     """sha256 over the raw data, the settings that shape the output, every template, static file and line of
-    this tool's code, the library versions and SOURCE_DATE_EPOCH: equal keys mean byte-identical output."""
+    this tool's code and the library versions (SOURCE_DATE_EPOCH is a setting): equal keys mean byte-identical output."""
     digest = hashlib.sha256()
     digest.update(snapshot.dumps(raw))
     shaping = {key: value for key, value in sorted(settings.__dict__.items()) if key not in NOT_IN_OUTPUT}
     digest.update(repr(shaping).encode())
-    for name in ENVIRONMENT:
-        digest.update(f"\0{name}={os.environ.get(name)}".encode())
     digest.update(f"\0python {sys.version}".encode())
     for library in LIBRARIES:
         digest.update(f"\0{library} {_version(library)}".encode())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tomllib
@@ -13,6 +14,7 @@ from typing import Any
 from .errors import UsageError
 from . import timezones
 from .model import Multilingual
+from .sanitise import public_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,6 +66,7 @@ class Settings:
     offline: bool = False  # add a service worker that caches the whole site
     cache_dir: Path = Path(".cache/pretalx-static")  # kept between builds (CI restores it)
     allow_shrink: bool = False  # publish even when the site lost a large share of its sessions (shrink.py)
+    source_date_epoch: dt.datetime | None = None  # $SOURCE_DATE_EPOCH: the stamp when the schedule has no release
 
     def __repr__(self) -> str:
         # the token never appears in logs or tracebacks
@@ -77,6 +80,7 @@ CONFIG_FILE = "schedule-site.toml"
 PYPROJECT_TABLE = "pretalx-static"  # [tool.pretalx-static] in a pyproject.toml
 ENV_PREFIX = "PRETALX_STATIC_"
 TOKEN_ENV = "PRETALX_TOKEN"
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 
 
 @dataclass(frozen=True)
@@ -157,8 +161,6 @@ def _multilingual(given: Given) -> Multilingual:
 
 
 def _links(given: Given) -> tuple[Link, ...]:
-    from .normalise.checks import public_url  # here, not at the top: normalise imports sources, which import us
-
     if not isinstance(given.value, list):
         raise UsageError(f"{given.where} must be a list of tables with title and url ([[links]] in TOML)")
     links = []
@@ -268,13 +270,29 @@ def environment_layer(environ: Mapping[str, str]) -> dict[str, Given]:
     return layer
 
 
+def source_date_epoch(environ: Mapping[str, str]) -> dt.datetime | None:
+    """$SOURCE_DATE_EPOCH as a UTC instant (reproducible-builds.org/specs/source-date-epoch: whole seconds since
+    1970); None when unset or empty. The only place it is read: feeds and the build key take it from Settings.
+
+    Raises UsageError for anything else, whether or not this build's data would have used it."""
+    value = environ.get(SOURCE_DATE_EPOCH)
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"{SOURCE_DATE_EPOCH}={value!r} is not a Unix timestamp",
+                         hint="set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct)") from None
+
+
 def load_settings(flags: Mapping[str, Given], *, config: Path | None = None, cwd: Path | None = None,
                   environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the config file (given, or found in `cwd`), then the environment, then `flags`."""
     cwd = cwd or Path.cwd()
     path = config or find_config(cwd)
     merged = file_layer(path) if path else {}
-    merged.update(environment_layer(os.environ if environ is None else environ))
+    environ = os.environ if environ is None else environ
+    merged.update(environment_layer(environ))
     for name, given in flags.items():
         if name not in KEYS:
             raise UsageError(f"unknown option {given.where}")
@@ -282,4 +300,4 @@ def load_settings(flags: Mapping[str, Given], *, config: Path | None = None, cwd
     values = {KEYS[name].field: KEYS[name].convert(given) for name, given in merged.items()}
     known = {f.name for f in fields(Settings)}
     assert set(values) <= known, set(values) - known
-    return Settings(config_file=path, **values)
+    return Settings(config_file=path, source_date_epoch=source_date_epoch(environ), **values)

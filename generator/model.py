@@ -101,6 +101,12 @@ class Speaker:
     source_id: str | None = None  # frab's positive numeric person id, kept for round trips (ConfClerk keys on it)
 
 
+def speaker_order(speaker: Speaker) -> tuple[str, str]:
+    """The sort key of the one speaker order every output lists: by name, letter case and ß/ss folded
+    (`str.casefold`), then by code, so two people of one name keep a stable order."""
+    return speaker.name.casefold(), speaker.code
+
+
 @dataclass(frozen=True)
 class Slot:
     """One scheduled occurrence: when and where. `start` and `end` are UTC instants (local time is for display)."""
@@ -206,7 +212,7 @@ class Conference:
     rooms: tuple[Room, ...]
     tracks: tuple[Track, ...]
     session_types: tuple[SessionType, ...]
-    speakers: tuple[Speaker, ...]
+    speakers: tuple[Speaker, ...]  # in speaker_order: pages, feeds and the search index list them as they are
     sessions: tuple[Session, ...]
     start_date: dt.date | None = None
     end_date: dt.date | None = None

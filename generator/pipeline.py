@@ -18,8 +18,8 @@ from .feeds import feed_stamp
 from .i18n import locale_code
 from .model import Conference
 from .normalise import normalise
-from .normalise.checks import is_safe_segment
 from .plan import SitePlan, plan_site
+from .sanitise import is_safe_segment
 from .progress import Progress
 from .sources import snapshot
 from .writer import Plan, WriteReport, up_to_date, write
@@ -77,7 +77,7 @@ def build(settings: Settings, session: requests.Session | None = None,
     mirror = media.mirror(conference, settings, session) if settings.mirror_media else None
     # what each VEVENT looked like at the last build into this folder: a changed one gets a higher SEQUENCE
     record = revisions.record_path(settings.cache_dir, settings.out)
-    revised = revisions.revise(conference, revisions.load(record), feed_stamp(conference))
+    revised = revisions.revise(conference, revisions.load(record), feed_stamp(conference, settings.source_date_epoch))
     plan = plan_site(mirror.applied_to(conference) if mirror else conference, settings, locales,
                      revised=revised, mirror=mirror)
     progress.phase("render", "files")

@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,8 +82,7 @@ class SitePlan:
 
 
 def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ...], *,
-              revised: Mapping[str, Revision] | None = None, mirror: Mirror | None = None,
-              environ: Mapping[str, str] = os.environ) -> SitePlan:
+              revised: Mapping[str, Revision] | None = None, mirror: Mirror | None = None) -> SitePlan:
     """The plan of the site of `conference` in `locales`; `revised` (revisions.revise) gives VEVENTs their
     SEQUENCE and stamps; `mirror` the copies of media (pages link them, and they are files of the site).
 
@@ -122,8 +120,9 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     page(PageJob("root.html", "index.html", conf.default_locale, "root index", {}), weight=0)
     page(PageJob("404.html", "404.html", conf.default_locale, "404 page", {}), weight=0)
     slots = len(conf.entries)  # a feed's cost per slot, in session pages, measured on a 10,000-slot event
+    stamp = feed_stamp(conf, settings.source_date_epoch)
     for locale in locales:
-        declare(slots * 2 // 5, ical_feeds(conf, locale, base_url, feed_stamp(conf, environ), revised))
+        declare(slots * 2 // 5, ical_feeds(conf, locale, base_url, stamp, revised))
         declare(slots * 3 // 5, frab_feeds(conf, locale, base_url))
         declare(slots // 5, [Output(urls.json_feed(locale), "JSON feed",
                                     functools.partial(_json_feed, conf, locale, base_url))])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from .errors import OutputError
-from .normalise.checks import is_safe_segment
+from .model import Entry
+from .sanitise import is_safe_segment
 
 
 def segment(value: str) -> str:
@@ -126,6 +127,12 @@ def absolute(base_url: str | None, path: str) -> str | None:
     if not base_url:
         return None
     return base_url.rstrip("/") + "/" + path.removesuffix("index.html")
+
+
+def occurrence_url(entry: Entry, locale: str, base_url: str | None) -> str | None:
+    """One occurrence's URL: the session's page on this site when its URL is known, else the occurrence's own
+    page at the source (frab lists each occurrence of a repeated session with its own URL), else the session's."""
+    return absolute(base_url, talk(locale, entry.session.code)) or entry.slot.url or entry.session.source_url
 
 
 def webcal(url: str | None) -> str | None:

@@ -135,6 +135,41 @@ def test_without_retry_after_the_client_backs_off_exponentially(api_server):
     assert slept == [1.0, 2.0, 4.0]
 
 
+@pytest.mark.parametrize("asked", ["121", "3600", "Wed, 21 Oct 2099 07:28:00 GMT"], ids=["just-over", "an-hour", "a-date"])
+def test_a_server_asking_to_wait_longer_than_two_minutes_is_treated_as_down(api_server, asked):
+    api_server.route("/api/x/", FailingFirst(status(429, Retry_After=asked), then=Reply.json({"ok": True})))
+    slept: list[float] = []
+
+    with pytest.raises(FetchError, match=r"asks to wait \d+ s") as raised:
+        HttpClient(requests.Session(), retries=4, sleep=slept.append).get_json(f"{api_server.url}/api/x/")
+
+    assert raised.value.url == f"{api_server.url}/api/x/"
+    assert slept == []  # not one wait
+    assert [r.path for r in api_server.requests].count("/api/x/") == 1
+
+
+def test_retry_after_is_honoured_up_to_two_minutes_and_an_unreadable_one_falls_back_to_the_backoff(api_server):
+    api_server.route("/api/x/", FailingFirst(status(503, Retry_After="120"), then=FailingFirst(
+        status(503, Retry_After="soon"), then=Reply.json({"ok": True}))))
+    slept: list[float] = []
+
+    document = HttpClient(requests.Session(), retries=4, sleep=slept.append).get_json(f"{api_server.url}/api/x/")
+
+    assert document == {"ok": True}
+    assert slept == [120.0, 2.0]  # as asked; then the second retry's backoff
+
+
+def test_an_answer_that_is_no_server_error_is_not_retried_even_with_retry_after(api_server):
+    api_server.route("/api/x/", status(413, "Request Entity Too Large", Retry_After="1"))
+    slept: list[float] = []
+
+    with pytest.raises(FetchError, match="refused"):
+        HttpClient(requests.Session(), retries=4, sleep=slept.append).get_json(f"{api_server.url}/api/x/")
+
+    assert slept == []
+    assert [r.path for r in api_server.requests].count("/api/x/") == 1
+
+
 # ---- the network ----------------------------------------------------------------------------------
 
 def test_a_refused_connection_names_the_url(out, capsys):

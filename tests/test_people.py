@@ -19,7 +19,7 @@ from support.data import FIXTURES, load_fixture
 from support.site import h1, pages
 
 from generator.cli import main
-from generator.normalise.checks import is_safe_segment
+from generator.sanitise import is_safe_segment
 from generator.render.frab import FrabDocument, person_ids
 
 CASES = FIXTURES / "cases"
@@ -269,3 +269,28 @@ def test_an_id_that_is_text_names_the_page_and_zero_or_negative_ones_are_no_id(t
     assert list(shown.values()) == ["Rin"]  # listed in two sessions: one page
     expected = page or next(code for code in shown if code.startswith("rin-"))  # no id: name and URL, hashed
     assert list(shown) == [expected]
+
+
+# ---- one speaker order everywhere ----------------------------------------------------------------------------------
+
+def test_the_speakers_page_the_json_feed_and_the_search_index_list_speakers_in_one_order(tmp_path):
+    # "Maß" and "Mast" sort one way by casefold ("mass" < "mast") and the other by lower() ("maß" > "mast"):
+    # any second definition of the order shows here
+    from support import handmade
+    names = {"A1": "Mast", "A2": "Maß", "A3": "Ärger", "A4": "zoe", "A5": "Zoë"}
+    documents = handmade.event(
+        speakers=[handmade.speaker(code, name) for code, name in names.items()],
+        submissions=[handmade.talk(f"T{n}", [code], submission_type=1) for n, code in enumerate(names, 1)],
+        slots=[handmade.slot(n, f"T{n}") for n in range(1, len(names) + 1)])
+    out = tmp_path / "site"
+
+    assert build(handmade.snapshot_file(documents, tmp_path / "event.json"), out) == 0
+
+    page = (out / "en/speakers/index.html").read_text(encoding="utf-8")
+    listing = page.split('class="speaker-list"', 1)[1].split("</ul>", 1)[0]
+    on_page = [href.split("/")[2] for href in listing.split('href="')[1:]]
+    in_feed = [s["code"] for s in json.loads((out / "en/schedule.json").read_text(encoding="utf-8"))["speakers"]]
+    script = (out / "en/search.js").read_text(encoding="utf-8")
+    in_index = [s["c"] for s in json.loads(script.split("=", 1)[1].rstrip().removesuffix(";"))["speakers"]]
+    assert sorted(on_page) == sorted(names)
+    assert on_page == in_feed == in_index

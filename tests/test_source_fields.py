@@ -300,3 +300,19 @@ def test_a_link_that_is_no_url_is_left_out_with_a_warning_naming_the_session(tmp
     assert [link["url"] for link in frab_events(tmp_path / "site")[0]["links"]] == ["https://ok.example/x"]
     assert warnings == [f"event '{event['id']}': link 'www.cadus.org' is not an http(s) URL; left out",
                         f"event '{event['id']}': link 'Slides, Notes' is not an http(s) URL; left out"]
+
+
+def test_the_current_api_reader_reads_the_current_apis_avatar_field_and_not_the_legacy_one():
+    # pretalx's current API sends `avatar_url` (SpeakerSerializer; the lab's democon shows it); `avatar` is the
+    # legacy API's name, which only the legacy reader knows
+    from generator.normalise import normalise
+    from generator.sources.raw import RawEvent
+    from support import handmade
+    url = "https://pretalx.example/media/avatars/a.png"
+
+    def avatar(**fields: str) -> str | None:
+        documents = handmade.event(speakers=[handmade.speaker("SPK1", **fields)])
+        return normalise(RawEvent("pretalx", handmade.ORIGIN, documents)).speaker("SPK1").avatar_url
+
+    assert avatar(avatar_url=url) == url
+    assert avatar(avatar=url) is None

@@ -10,8 +10,9 @@ from .. import timezones
 from ..errors import OutputError
 from ..i18n import choose
 from ..model import (DEFAULT_DAY_CHANGE_HOUR, Conference, Day, Multilingual, Room, Session, SessionType,
-                     Slot, Speaker, Track, conference_day)
-from .checks import Problems, safe_code, slugify
+                     Slot, Speaker, Track, conference_day, speaker_order)
+from ..sanitise import safe_code, slugify
+from .checks import Problems
 
 
 @dataclass
@@ -211,7 +212,7 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int | None = Non
         slug=slugify(parts.slug, "event"), name=parts.name, timezone=parts.timezone,
         locales=parts.locales, default_locale=parts.default_locale, rooms=tuple(rooms),
         tracks=tuple(tracks), session_types=tuple(parts.session_types),
-        speakers=tuple(sorted(speakers.values(), key=lambda s: (s.name.casefold(), s.code))),
+        speakers=tuple(sorted(speakers.values(), key=speaker_order)),
         sessions=tuple(sessions.values()), start_date=start_date, end_date=end_date,
         day_change_hour=hour, source_days=source_days, url=parts.url, schedule_version=parts.schedule_version,
         released=parts.released, source_kind=parts.source_kind)

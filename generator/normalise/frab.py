@@ -11,14 +11,13 @@ from typing import Any
 from ..errors import SourceError
 from ..i18n import locale_code
 from ..model import Resource, Room, Session, SessionType, Slot, Track
+from ..sanitise import clean_line, clean_text, color, integer, listed, public_url, ref
 from ..sources.raw import RawEvent
 from ..timezones import zone_of
-from . import checks
 from .assemble import Parts, SourceDay, event_zone, parse_date, parse_time
-from .checks import Problems, clean_line, clean_text, multilingual
+from .checks import Problems, multilingual
 from .durations import parse_duration
 from .people import People
-from .pretalx import integer, listed, ref
 
 TALK_CODE_IN_URL = re.compile(r"/talk/([A-Za-z0-9]+)/?$")
 LANGUAGE_SHARE = 20  # a language gets its own site when at least 1 in this many sessions uses it
@@ -44,7 +43,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
     zone = zone_of(timezone)
     pretalx_made = _generator(document, schedule).startswith("pretalx")
     locales = _languages(events, problems)
-    base = checks.public_url(conference.get("url") or schedule.get("base_url"))
+    base = public_url(conference.get("url") or schedule.get("base_url"))
     parts = Parts(slug=_text(conference.get("acronym")) or "event", name=multilingual(conference.get("title")),
                   timezone=timezone, locales=locales, default_locale=locales[0],
                   start_date=parse_date(conference.get("start")), end_date=parse_date(conference.get("end")),
@@ -60,7 +59,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
     for track in listed(conference.get("tracks")):
         if isinstance(track, dict) and _text(track.get("name")):
             name = _text(track["name"])
-            tracks.setdefault(name, Track(name, "", multilingual(name), color=checks.color(track.get("color"))))
+            tracks.setdefault(name, Track(name, "", multilingual(name), color=color(track.get("color"))))
     types: dict[str, SessionType] = {}
     people = People((listed(event.get("persons")) for _day, _room, event in events), base, problems)
     sessions: dict[str, Session] = {}
@@ -75,7 +74,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
             rooms[room_name] = Room(room_name, "", multilingual(room_name), position=len(rooms))
         start = parse_time(event.get("date"), zone, where, problems)
         end = _end(event, start, zone, where, problems, pretalx_made) if start else None
-        occurrence_url = checks.public_url(event.get("url"), base)
+        occurrence_url = public_url(event.get("url"), base)
         slots = (Slot(start, end, room_name, _text(event.get("guid")) or None, _event_id(event), occurrence_url,
                       listed_days.get(id(listed_day))),) if start and end else ()
         track = _text(event.get("track")) or None
@@ -86,7 +85,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
             types[kind] = SessionType(kind, multilingual(kind))
         person_codes = people.codes(index)
         # a merged feed's relative attachment ("/media/...") lives on the system the event came from
-        home = checks.public_url(event.get("origin_url"), base) or occurrence_url or base
+        home = public_url(event.get("origin_url"), base) or occurrence_url or base
         links = [*_references(event.get("links"), "link", home, where, problems),
                  *_references(event.get("attachments"), "attachment", home, where, problems)]
         recording = event.get("recording") if isinstance(event.get("recording"), dict) else {}
@@ -105,10 +104,10 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
             abstract=clean_text(event.get("abstract")), description=clean_text(event.get("description")),
             content_locale=_single_language(event), languages=_valid_languages(event),
             recording_license=_text(event.get("recording_license")) or _text(recording.get("license")),
-            feedback_url=checks.public_url(event.get("feedback_url"), base),
+            feedback_url=public_url(event.get("feedback_url"), base),
             do_not_record=bool(event.get("do_not_record") or recording.get("optout")),
-            image_url=checks.public_url(event.get("logo"), base), resources=tuple(links),
-            subtitle=clean_line(event.get("subtitle")), source_url=checks.public_url(event.get("url"), base)))
+            image_url=public_url(event.get("logo"), base), resources=tuple(links),
+            subtitle=clean_line(event.get("subtitle")), source_url=public_url(event.get("url"), base)))
     parts.sessions = list(sessions.values())
     parts.rooms = list(rooms.values())
     parts.tracks = list(tracks.values())
@@ -160,7 +159,7 @@ def _references(value: Any, kind: str, base: str | None, where: str, problems: P
         link = {"url": item} if isinstance(item, str) else item if isinstance(item, dict) else {}
         given = link.get("url") or link.get("href")
         text = given.strip() if isinstance(given, str) else ""
-        url = checks.public_url(text, base if text.startswith("/") else None)
+        url = public_url(text, base if text.startswith("/") else None)
         if text and not url:
             problems.warn(where, f"{kind} {text[:80]!r} is not an http(s) URL; left out")
         if url:

@@ -6,13 +6,13 @@ from dataclasses import replace
 
 from ..i18n import locale_code
 from ..model import Room, Session, SessionType, Speaker, Track
+from ..sanitise import clean_line, clean_text, integer, listed, public_url, ref
 from ..sources.raw import RawEvent
 from ..timezones import zone_of
-from . import checks
 from .assemble import Parts, event_zone, parse_date, parse_time, slot
-from .checks import Problems, clean_line, clean_text, multilingual
-from .pretalx import (code_of, event_locales, feedback_url, integer, is_public_state, items, listed, pretalx_day,
-                      pretalx_days, public_event_url, ref, resources, talk_url)
+from .checks import Problems, multilingual
+from .pretalx_rules import (code_of, event_locales, feedback_url, is_public_state, items, pretalx_day, pretalx_days,
+                            public_event_url, resources, talk_url)
 
 
 def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) -> Parts:
@@ -38,7 +38,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
                           for r in items(docs, "rooms") if ref(r) is not None), key=lambda r: r.position)
     parts.speakers = [Speaker(code=code, name=clean_line(s.get("name")),
                               biography=clean_text(s.get("biography")),
-                              avatar_url=checks.public_url(s.get("avatar") or s.get("avatar_url"), base))
+                              avatar_url=public_url(s.get("avatar") or s.get("avatar_url"), base))
                       for s in items(docs, "speakers") if (code := code_of(s))]
     known_speakers = {s.code for s in parts.speakers}
     tracks: dict[str, Track] = {}
@@ -76,7 +76,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
                 known_speakers.add(person_code)
                 parts.speakers.append(Speaker(person_code, clean_line(person.get("name")),
                                               clean_text(person.get("biography")),
-                                              checks.public_url(person.get("avatar"), base)))
+                                              public_url(person.get("avatar"), base)))
             if person_code:
                 speaker_codes.append(person_code)
         parts.sessions.append(Session(
@@ -85,7 +85,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
             speaker_codes=tuple(speaker_codes), track_id=track_id, type_id=type_id,
             abstract=clean_text(talk.get("abstract")), description=clean_text(talk.get("description")),
             content_locale=locale_code(talk.get("content_locale")),
-            do_not_record=bool(talk.get("do_not_record")), image_url=checks.public_url(talk.get("image"), base),
+            do_not_record=bool(talk.get("do_not_record")), image_url=public_url(talk.get("image"), base),
             resources=resources(talk.get("resources"), base),
             languages=tuple(filter(None, [locale_code(talk.get("content_locale"))])),
             source_url=talk_url(base, code), feedback_url=feedback_url(talk_url(base, code))))

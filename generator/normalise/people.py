@@ -22,9 +22,8 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from ..model import Speaker
-from . import checks
-from .checks import Problems, clean_line, clean_text, slugify
-from .pretalx import ref
+from ..sanitise import clean_line, clean_text, identifier, public_url, ref, slugify
+from .checks import Problems
 
 INTEGER = re.compile(r"[+-]?\d+")  # 0 and negative numbers are no id: merged c3voc feeds write 0 for "none"
 SLUG_LENGTH = 40  # of a name added to a code: paths stay short, and stay under SAFE_SEGMENT's 80 characters
@@ -72,7 +71,7 @@ def listing(person: Any) -> Listing | None:
     elif textual_id and not INTEGER.fullmatch(textual_id):  # an id that is no number, such as "wiki-17"
         key = ("id", textual_id)
     elif name:
-        url = checks.identifier(person.get("url")) or ""
+        url = identifier(person.get("url")) or ""
         key = ("name", f"{same_name(name)}\n{url}")
     else:
         return None
@@ -131,7 +130,7 @@ class People:
         person = found.person
         number = source_id(person)
         return Speaker(code, found.name, clean_text(person.get("biography")),
-                       checks.public_url(person.get("avatar"), self.base), str(number) if number else None)
+                       public_url(person.get("avatar"), self.base), str(number) if number else None)
 
 
 def _name_slug(found: Listing) -> str:

@@ -21,8 +21,8 @@ from typing import Any
 from .. import urls
 from ..i18n import choose, ui_translations
 from ..model import Conference, Entry, Multilingual, Resource, Room, Speaker, Track
-from ..normalise.checks import slugify
 from ..normalise.durations import frab_duration
+from ..sanitise import slugify
 
 GENERATOR = "pretalx-static"
 C3VOC_SCHEMA = "https://c3voc.de/schedule/schema.json"
@@ -186,7 +186,7 @@ class FrabDocument:
         if session.is_cancelled:
             title = self.cancelled.format(title=title)
         origin = slot.url or session.source_url  # each occurrence's own page at the source
-        page = urls.absolute(self.base_url, urls.talk(self.locale, session.code)) or origin
+        page = urls.occurrence_url(entry, self.locale, self.base_url)
         event: dict[str, Any] = {"guid": guid}
         if CODE.match(session.code):
             event["code"] = session.code  # on every occurrence, so readers can join them into one session

@@ -5,51 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import icalendar
 
 from .. import timezones, urls
+from ..identity import uid, uid_host
 from ..i18n import choose
-from ..model import Conference, Entry, Multilingual, Session
+from ..model import Conference, Entry, Multilingual
 from ..revisions import Revision, revise
 from .markup import plain_text
 from .vtimezone import vtimezone
 
-# used in UIDs when neither the event's URL nor the site's base URL names a host (.invalid never resolves)
-FALLBACK_HOST = "pretalx-static.invalid"
 REFRESH = dt.timedelta(hours=1)  # how often subscribed calendars should look for moved sessions
 FOLD_LIMIT = 75  # octets: icalendar's limit, which keeps each line (the fold's leading space included) at 75
-
-
-def uid_host(conference: Conference, base_url: str | None) -> str:
-    """The host part of UIDs: the event's pretalx host (so UIDs match pretalx's own feeds), else the site's."""
-    for url in (conference.url, base_url):
-        host = urlsplit(url).netloc if url else ""
-        if host:
-            return host
-    return FALLBACK_HOST
-
-
-def uid(conference: Conference, entry: Entry, host: str) -> str:
-    """pretalx's UID scheme; it names the session, not its time or room, so a moved session keeps it.
-
-    A session with several slots numbers them from 0 in start order, as pretalx does
-    (`pretalx-{event}-{code}-{n}@{host}`: schedule/domain/ical.py with TalkSlot.id_suffix); one slot, no number.
-    """
-    suffix = f"-{entry.index}" if len(entry.session.slots) > 1 else ""
-    return f"pretalx-{conference.slug}-{entry.session.code}{suffix}@{host}"
-
-
-def session_url(session: Session, locale: str, base_url: str | None) -> str | None:
-    """The session's page on this site when the site's URL is known, else its page at the source, else None."""
-    return urls.absolute(base_url, urls.talk(locale, session.code)) or session.source_url
-
-
-def occurrence_url(entry: Entry, locale: str, base_url: str | None) -> str | None:
-    """One occurrence's URL: the session's page on this site when its URL is known, else the occurrence's own
-    page at the source (frab lists each occurrence of a repeated session with its own URL), else the session's."""
-    return urls.absolute(base_url, urls.talk(locale, entry.session.code)) or entry.slot.url or entry.session.source_url
 
 
 class IcalRenderer:
@@ -69,7 +37,7 @@ class IcalRenderer:
         self.stamp = stamp.astimezone(dt.timezone.utc)
         # each occurrence's SEQUENCE and DTSTAMP/LAST-MODIFIED; without a record, a first build's: 0 and the stamp
         self.revisions = revisions if revisions is not None else revise(conference, {}, self.stamp)
-        self.host = uid_host(conference, base_url)
+        self.host = uid_host(conference.url, base_url)
         # a zone known only by its offset has no TZID a reader knows (Etc/GMT-2 is read as floating by some):
         # such times are written in UTC; so is the zone UTC itself
         self.in_utc = timezones.is_fixed_offset(conference.timezone) or conference.timezone in {"UTC", "Etc/UTC"}
@@ -131,7 +99,7 @@ class IcalRenderer:
                                                                    conf.session_type(session.type_id))
                                         if x is not None) if name]
         description = plain_text(session.abstract)
-        url = occurrence_url(entry, self.locale, self.base_url)
+        url = urls.occurrence_url(entry, self.locale, self.base_url)
         revision = self.revisions.get(entry.key) or Revision(0, self.stamp, "")
         lines = [
             "BEGIN:VEVENT",
@@ -140,7 +108,7 @@ class IcalRenderer:
             # RFC 5545 3.6.1: DTEND must be later than DTSTART; without one, an event ends when it starts
             *(["DTEND" + self._when(entry.slot.end)] if entry.slot.end > entry.slot.start else []),
             "DTSTAMP" + _moment(revision.stamp),
-            "UID:" + _text(uid(conf, entry, self.host)),
+            "UID:" + _text(uid(conf.slug, session.code, self.host, entry.index, len(session.slots))),
             "SEQUENCE:" + str(revision.sequence),  # icalendar writes it among its canonical first properties
             # RFC 5545 §3.8.1.1: a URI attachment; calendar apps list them with the event
             *("ATTACH:" + icalendar.vUri(r.url).to_ical().decode() for r in session.resources),

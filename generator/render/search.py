@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 
 from .. import urls
+from ..identity import uid, uid_host
 from ..i18n import choose
 from ..model import Conference
-from .ical import uid, uid_host
 
 GLOBAL_NAME = "pretalxStaticIndex"
 
@@ -20,7 +20,7 @@ GLOBAL_NAME = "pretalxStaticIndex"
 def search_index(conference: Conference, locale: str, base_url: str | None = None) -> bytes:
     """The index script for `locale`: sessions (with times, room, track, speakers, feed UIDs) and speakers."""
     home = urls.home(locale)
-    host = uid_host(conference, base_url)
+    host = uid_host(conference.url, base_url)
 
     def text(value: object) -> str:
         return choose(value, locale, conference.default_locale)  # type: ignore[arg-type]
@@ -33,7 +33,8 @@ def search_index(conference: Conference, locale: str, base_url: str | None = Non
         track = conference.track(session.track_id)
         sessions.append({
             "c": session.code, "k": entry.key, "t": text(session.title),
-            "id": uid(conference, entry, host),  # the feeds' UID: calendars merge a favourite with a subscription
+            # the feeds' UID: calendars merge a favourite with a subscription
+            "id": uid(conference.slug, session.code, host, entry.index, len(session.slots)),
             "s": list(session.speaker_codes),
             "b": conference.local(entry.slot.start).isoformat(), "e": conference.local(entry.slot.end).isoformat(),
             "r": text(conference.room(entry.slot.room_id).name),
@@ -43,7 +44,7 @@ def search_index(conference: Conference, locale: str, base_url: str | None = Non
             "u": urls.relative(home, urls.talk(locale, session.code)),
         })
     speakers = [{"c": p.code, "n": p.name, "u": urls.relative(home, urls.speaker(locale, p.code))}
-                for p in sorted(conference.speakers, key=lambda p: (p.name.casefold(), p.code))]
+                for p in conference.speakers]  # already in the model's speaker order
     data = {"event": conference.slug, "name": text(conference.name), "tz": conference.timezone,
             "sessions": sessions, "speakers": speakers}
     return f"self.{GLOBAL_NAME}={script_json(data)};\n".encode("utf-8")

@@ -8,23 +8,22 @@ import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from ..concurrency import run_concurrently
 from ..errors import FetchError
 from .cache import HttpCache
 from .raw import too_deep
+from .retry import RETRY_STATUSES, ServerAsksTooLong, ServerRetry
 
 log = logging.getLogger(__name__)
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # the largest real export we know (36C3's frab JSON) is 2.9 MB; far more is a broken or hostile server
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-MAX_RETRY_AFTER = 120.0  # seconds; a server asking for longer is treated as down
 MAX_PAGES = 10_000
 HINTS = {
     401: "the event or its schedule is not public; pass --token (or PRETALX_TOKEN) to preview it",
@@ -40,11 +39,14 @@ class HttpClient:
                  timeout: float = 30.0, retries: int = 4, max_bytes: int = DEFAULT_MAX_BYTES,
                  sleep: Callable[[float], None] = time.sleep, concurrency: int = 8,
                  cache: HttpCache | None = None, on_fetched: Callable[[str], None] | None = None) -> None:
+        # urllib3 retries 429 and 5xx answers (retry.py); mounted on the session the caller gave us
+        adapter = HTTPAdapter(max_retries=ServerRetry(retries, sleep=sleep), pool_maxsize=max(10, concurrency))
+        for scheme in ("http://", "https://"):
+            session.mount(scheme, adapter)
         self.session = session
         self.timeout = timeout
         self.retries = retries
         self.max_bytes = max_bytes
-        self.sleep = sleep
         self.concurrency = max(1, concurrency)
         # answers to a token may hold organiser-only data: they never reach the disk cache
         self.cache = None if token else cache
@@ -69,33 +71,25 @@ class HttpClient:
         all_headers = {"Accept": accept, **self._auth, **(headers or {})}
         cached = self.cache.lookup(url, all_headers) if self.cache else None
         request_headers = {**all_headers, **cached.validators()} if cached else all_headers
-        for attempt in range(self.retries + 1):
-            with self._slots:  # the body is read inside too: a streamed answer holds its connection
-                response = self._request(url, request_headers)
-                retry = response.status_code in RETRY_STATUSES and attempt < self.retries
-                if retry:
-                    delay = self._retry_delay(response, attempt, url)
-                    log.warning("%s answered %s; retrying in %.1f s", url, response.status_code, delay)
-                    response.close()
-                elif response.status_code == 304 and cached is not None:
-                    response.close()
-                    log.info("%s not modified; using the cached copy", url)
-                    document = cached.document
-                else:
-                    document = self._decode(response, url, xml_reader)
-                    if self.cache is not None:
-                        self.cache.store(url, all_headers, response.headers, document)
-            if retry:
-                self.sleep(delay)
-                continue
-            if self.on_fetched:
-                self.on_fetched(url)
-            return document
-        raise AssertionError("unreachable")  # pragma: no cover
+        with self._slots:  # the body is read inside too: a streamed answer holds its connection
+            response = self._request(url, request_headers)
+            if response.status_code == 304 and cached is not None:
+                response.close()
+                log.info("%s not modified; using the cached copy", url)
+                document = cached.document
+            else:
+                document = self._decode(response, url, xml_reader)
+                if self.cache is not None:
+                    self.cache.store(url, all_headers, response.headers, document)
+        if self.on_fetched:
+            self.on_fetched(url)
+        return document
 
     def _request(self, url: str, headers: Mapping[str, str]) -> requests.Response:
         try:
             return self.session.get(url, headers=dict(headers), timeout=self.timeout, stream=True)
+        except ServerAsksTooLong as exc:
+            raise FetchError(str(exc), url=url, status=exc.status, hint="try again later") from None
         except requests.exceptions.SSLError as exc:
             raise FetchError("TLS error talking to the server", url=url, detail=_short(exc),
                              hint="check the certificate of the pretalx host, or the URL's scheme") from None
@@ -107,23 +101,6 @@ class HttpClient:
                              hint="check the URL and that the server is reachable") from None
         except requests.exceptions.RequestException as exc:
             raise FetchError("request failed", url=url, detail=_short(exc)) from None
-
-    def _retry_delay(self, response: requests.Response, attempt: int, url: str) -> float:
-        backoff = min(2.0 ** attempt, 30.0)
-        header = response.headers.get("Retry-After")
-        if not header:
-            return backoff
-        try:
-            delay = float(header)
-        except ValueError:
-            try:
-                delay = (parsedate_to_datetime(header).timestamp() - time.time())
-            except (TypeError, ValueError):
-                return backoff
-        if delay > MAX_RETRY_AFTER:
-            raise FetchError(f"the server asks to wait {delay:.0f} s before retrying", url=url,
-                             status=response.status_code, hint="try again later")
-        return max(delay, 0.0)
 
     def _decode(self, response: requests.Response, url: str,
                 xml_reader: Callable[[bytes, str], Any] | None = None) -> Any:
