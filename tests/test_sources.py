@@ -9,7 +9,6 @@ import pytest
 import requests
 
 from generator.cli import main
-from generator.model import conference_day
 from generator.sources.pretalx import COLLECTIONS, PAGE_SIZE
 from support.data import DEMO_SNAPSHOT, load_fixture, materialise
 from support.events import pyconfr_current_api, serve_juliacon_legacy, serve_pyconfr_current
