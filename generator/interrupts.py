@@ -14,6 +14,7 @@ the cleanup itself (which is bounded: it never waits for the network).
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -22,6 +23,7 @@ from types import FrameType
 from typing import Any
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+REDELIVERY_SECONDS = 0.01
 
 
 class Interrupted(KeyboardInterrupt):
@@ -62,11 +64,17 @@ class _Handler:
             raise self._raised
 
     def swallowed(self, unraisable: Any) -> bool:
-        """sys.unraisablehook's report of our own Interrupted: deliver the signal again; True if it was ours."""
+        """sys.unraisablehook's report of our own Interrupted: deliver the signal again; True if it was ours.
+
+        Not from here: a handler run inside the hook would raise inside it, and be swallowed again. A timer thread
+        sends it a moment later, when the main thread is back in ordinary code (and again, should that fail too).
+        """
         if self._raised is None or unraisable.exc_value is not self._raised:
             return False
         self._raised = None
-        signal.raise_signal(self.received[-1])
+        timer = threading.Timer(REDELIVERY_SECONDS, os.kill, (os.getpid(), self.received[-1]))
+        timer.daemon = True
+        timer.start()
         return True
 
 

@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -323,3 +324,22 @@ def test_an_inherited_ignored_sigint_still_stops_the_tool(versions: Versions) ->
     sigint = 1 << (signal.SIGINT - 1)
     assert caught & sigint and not ignored & sigint
     assert outcome.problems({0}) == []
+
+
+def test_an_interrupt_that_lands_in_a_weakref_callback_is_delivered_again() -> None:
+    """Python swallows an exception raised in a weakref callback (seen inside importlib's locks: the build then
+    ran on to its end); the tool delivers the signal again, so the interrupt still stops it."""
+    from generator.interrupts import Interrupted, stop_on_signals
+
+    class Thing:
+        pass
+
+    reached_the_end = False
+    with stop_on_signals(), pytest.raises(Interrupted) as stopped:
+        thing = Thing()
+        watcher = weakref.ref(thing, lambda _ref: signal.raise_signal(signal.SIGINT))  # noqa: F841 - kept alive
+        del thing  # the callback runs now; the handler raises inside it, where Python swallows the exception
+        time.sleep(5)  # the re-delivered signal ends this at once
+        reached_the_end = True
+
+    assert stopped.value.signum == signal.SIGINT and not reached_the_end
