@@ -132,7 +132,9 @@ def test_a_favourite_survives_a_reload_and_appears_in_my_schedule(page, site, de
     pressed = page.eval_on_selector_all("button.fav[aria-pressed=true]", "bs => bs.map(b => b.dataset.code)")
     assert sorted(pressed) == sorted(picked)
     page.click("nav li.mine a")
-    assert page.is_checked("form.filters input[name=mine]")
+    page.wait_for_url("**/talks/**?mine=1")
+    # the script ticks "mine" once the new page has loaded: wait for that state (fails after 10 s), not a moment
+    page.wait_for_selector("form.filters input[name=mine]:checked", state="attached", timeout=10_000)
     assert sorted(visible_codes(page)) == sorted(picked)
 
 
