@@ -204,8 +204,8 @@
     el("span", { className: "muted", textContent: ` ${[occurrences[0].names, occurrences.map(when).join("; ")].filter(Boolean).join(" · ")}` }));
   const speakerItem = (p) => el("li", {}, el("a", { href: href(p), textContent: p.n, dir: "auto" }));
   // a list that shows PAGE items and a button for the next PAGE, until all are shown
-  const paged = (items, draw) => {
-    const list = el("ul");
+  const paged = (items, draw, className) => {
+    const list = el("ul", { className });
     const more = el("button", { type: "button", className: "more" });
     const next = () => {
       const start = list.children.length;
@@ -226,30 +226,34 @@
     history.replaceState(null, "", (search ? `?${search}` : location.pathname) + location.hash);
   };
   let searches = 0;  // a slower earlier search must not draw over a later one
+  const draw = (text, parts) => {
+    box.replaceChildren(...parts);
+    box.hidden = !parts.length;
+    box.dataset.query = text;  // what the results shown are for
+  };
   const runSearch = async () => {
     const asked = ++searches, text = input.value.trim();
     keepQuery(text);
-    if (!text) { box.hidden = true; box.replaceChildren(); return; }
+    if (!text) { draw(text, []); return; }
     let index, found;
     try {
       const [loadedIndex, engine] = await Promise.all([loadIndex(), loadEngine()]);
       index = loadedIndex;
       found = await engine.find(index, indexBase, text);
     } catch (e) {
-      if (asked === searches) { box.hidden = false; box.replaceChildren(el("p", { role: "status", textContent: ui.loadFailed })); }
+      if (asked === searches) draw(text, [el("p", { role: "status", textContent: ui.loadFailed })]);
       return;
     }
     if (asked !== searches) return;
-    if (!found.words.length) { box.hidden = false; box.replaceChildren(el("p", { role: "status", textContent: ui.tooShort })); return; }
+    if (!found.words.length) { draw(text, [el("p", { role: "status", textContent: ui.tooShort })]); return; }
     const byCode = new Map();  // a session once, with all its occurrences
     for (const s of index.sessions) if (byCode.has(s.c)) byCode.get(s.c).push(s); else byCode.set(s.c, [s]);
     const sessions = found.sessions.map((p) => byCode.get(index.sessions[p].c));
     const total = sessions.length + found.speakers.length;
     const parts = [el("p", { role: "status", textContent: total ? fill(ui.results, { n: total }) : ui.noResults })];
-    if (sessions.length) parts.push(el("p", { className: "group", textContent: fill(ui.sessionsFound, { n: sessions.length }) }), ...paged(sessions, sessionItem));
-    if (found.speakers.length) parts.push(el("p", { className: "group", textContent: fill(ui.speakersFound, { n: found.speakers.length }) }), ...paged(found.speakers, speakerItem));
-    box.replaceChildren(...parts);
-    box.hidden = false;
+    if (sessions.length) parts.push(el("p", { className: "group", textContent: fill(ui.sessionsFound, { n: sessions.length }) }), ...paged(sessions, sessionItem, "found-sessions"));
+    if (found.speakers.length) parts.push(el("p", { className: "group", textContent: fill(ui.speakersFound, { n: found.speakers.length }) }), ...paged(found.speakers, speakerItem, "found-speakers"));
+    draw(text, parts);
   };
   if (input && box) {
     let timer = 0;
