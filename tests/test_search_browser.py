@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.data import DEMO_SNAPSHOT, materialise
+from conftest import skip_or_fail
+from support.data import DEMO_SNAPSHOT, PROJECT, materialise
 
 from generator import urls
 from generator.cli import main
@@ -27,6 +28,7 @@ from generator.serve import PreviewServer
 
 pytestmark = pytest.mark.browser
 INDEX_BUDGET = 150_000  # bytes of index, gzipped, one search may load (issue 15)
+AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 # ---- the sources, read independently --------------------------------------------------------------------------
@@ -323,3 +325,23 @@ def test_from_file_urls_search_finds_a_title_word_and_an_abstract_word(page, ccc
     assert title in codes(show_all(page))
     search(page, word)
     assert codes(show_all(page)) == [code]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_open_results_and_the_search_page_have_no_serious_axe_violation(chromium, ccc, scheme):
+    if not AXE.is_file():
+        skip_or_fail(f"axe-core is missing at {AXE} (run npm install; .ci/run does it)")
+    context = chromium.new_context(color_scheme=scheme, viewport={"width": 360, "height": 780})
+    tab = context.new_page()
+    tab.goto(ccc + urls.search_page("en") + "?q=workshop")  # the page's own query, results open, "show more" shown
+    tab.wait_for_function("document.getElementById('search-results').dataset.query === 'workshop'")
+    tab.add_script_tag(path=str(AXE))
+
+    result = tab.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    wide = tab.evaluate("document.documentElement.scrollWidth")
+    context.close()
+
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+               for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+    assert serious == []
+    assert wide <= 360  # long titles wrap: no horizontal scroll on a phone
