@@ -30,7 +30,6 @@
     script.onerror = () => { indexPromise = null; reject(new Error(ui.loadFailed)); };
     D.head.append(script);
   });
-  const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   const prepare = (index) => {
     for (const s of index.sessions) s.names = s.s.map((i) => index.speakers[i].n).join(", ");  // `s`: positions in speakers
     return index;

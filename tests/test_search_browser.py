@@ -345,3 +345,15 @@ def test_open_results_and_the_search_page_have_no_serious_axe_violation(chromium
                for v in result["violations"] if v["impact"] in {"serious", "critical"}]
     assert serious == []
     assert wide <= 360  # long titles wrap: no horizontal scroll on a phone
+
+
+def test_the_browser_reads_words_as_the_index_does(page, demo):
+    from generator.render.fulltext import words
+    texts = ["Übersicht: ÉCOLE-Straße", "39C3_talk C a", "Ǆemal İstanbul ΣΊΣΥΦΟΣ", "日本語のテキスト",
+             "ﬁle 𝔸𝔹c naïve", "עִבְרִית hebrew", "deﬁne x²"]
+
+    page.goto(demo + urls.home("en"))
+    page.add_script_tag(path=str(PROJECT / "static" / "fulltext.js"))
+    seen = page.evaluate("texts => texts.map((t) => self.pretalxStaticFulltext.words(t))", texts)
+
+    assert [sorted(w) for w in seen] == [sorted(words(t)) for t in texts]
