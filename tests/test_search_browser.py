@@ -225,12 +225,11 @@ def test_workshop_gives_every_matching_session_and_each_is_reachable(page, ccc, 
     expected = Words(ccc_sessions).matching("workshop")
 
     page.goto(ccc + urls.home("en"))
-    status = search(page, "Workshop")
+    search(page, "Workshop")
     found = show_all(page)
 
     assert len(expected) > 100  # the case: far more than one page of results
     assert f"Sessions: {len(expected)}" in page.inner_text("#search-results")
-    assert str(len(expected)) in status
     assert sorted(codes(found)) == sorted(expected)  # each once, all of them
     for href in found[-3:]:  # the last ones too lead to their page
         assert page.request.get(href).ok
