@@ -28,7 +28,7 @@ from .render.grid import day_grid
 from .render.html import HtmlRenderer, PageJob, environment
 from .render.ical import IcalRenderer
 from .render.jsonfeed import JsonFeed
-from .render.search import search_index
+from .render.search import full_text, search_index, shard_script
 from .revisions import Revision
 from .writer import Plan
 
@@ -126,8 +126,12 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
         declare(slots * 3 // 5, frab_feeds(conf, locale, base_url))
         declare(slots // 5, [Output(urls.json_feed(locale), "JSON feed",
                                     functools.partial(_json_feed, conf, locale, base_url))])
+        terms = full_text(conf, locale)  # now: its shard names are paths
         declare(slots // 10, [Output(urls.search_index(locale), f"search index {locale}",
-                                     functools.partial(search_index, conf, locale, base_url))])
+                                     functools.partial(search_index, conf, locale, base_url, sorted(terms))),
+                              *(Output(urls.search_shard(locale, name), f"search shard {name} {locale}",
+                                       functools.partial(shard_script, name, words))
+                                for name, words in sorted(terms.items()))])
     # a page in every locale before the next page (a session's text is rendered once, then taken from the
     # worker's cache for the other locales)
     for jobs_at in itertools.zip_longest(*(pages(conf, locale) for locale in locales)):
@@ -151,7 +155,7 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
 
 
 def pages(conf: Conference, locale: str) -> Iterator[PageJob]:
-    """Every page of `locale`: overview, days, rooms, tracks, sessions, speakers and the two lists."""
+    """Every page of `locale`: overview, days, rooms, tracks, sessions, speakers, the two lists and search."""
     yield PageJob.of("overview.html", urls.home(locale), locale, "overview",
                      listing=len(conf.days) + len(conf.rooms) + len(conf.tracks))
     for index, day in enumerate(conf.days):
@@ -178,6 +182,8 @@ def pages(conf: Conference, locale: str) -> Iterator[PageJob]:
                      sessions=conf.talks,
                      by_day=[(day, [e for e in conf.entries_on(day) if not e.session.is_break]) for day in conf.days])
     yield PageJob.of("speakers.html", urls.speakers(locale), locale, "speaker list", listing=len(conf.speakers))
+    yield PageJob.of("search.html", urls.search_page(locale), locale, "search page",
+                     listing=len(conf.days) + len(conf.rooms) + len(conf.tracks))
 
 
 def ical_feeds(conf: Conference, locale: str, base_url: str | None, stamp: dt.datetime,

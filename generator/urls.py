@@ -106,6 +106,16 @@ def search_index(lang: str) -> str:
     return f"{segment(lang)}/search.js"
 
 
+def search_shard(lang: str, name: str) -> str:
+    """One shard of the full-text index of one locale (render/fulltext.py names them)."""
+    return f"{segment(lang)}/search/{segment(name)}.js"
+
+
+def search_page(lang: str) -> str:
+    """The search page: where the search form leads, with results when scripts run, ways to browse when not."""
+    return f"{segment(lang)}/search/index.html"
+
+
 def static(name: str) -> str:
     """A static asset."""
     return f"static/{name}"

@@ -30,25 +30,28 @@
     script.onerror = () => { indexPromise = null; reject(new Error(ui.loadFailed)); };
     D.head.append(script);
   });
-  const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   const prepare = (index) => {
-    const names = new Map(index.speakers.map((p) => [p.c, p.n]));
-    for (const s of index.sessions) {
-      s.names = s.s.map((c) => names.get(c) || "").join(", ");
-      s.hay = fold([s.t, s.names, s.tr, s.r].join(" "));
-    }
-    for (const p of index.speakers) p.hay = fold(p.n);
+    for (const s of index.sessions) s.names = s.s.map((i) => index.speakers[i].n).join(", ");  // `s`: positions in speakers
     return index;
   };
+  // the full-text engine (static/fulltext.js), loaded with the index on the first search, never before
+  const engineSrc = new URL("fulltext.js", D.currentScript.src).href;
+  let enginePromise = null;
+  const loadEngine = () => enginePromise ??= new Promise((resolve, reject) => {
+    const script = el("script", { src: engineSrc });
+    script.onload = () => resolve(window.pretalxStaticFulltext);
+    script.onerror = () => { enginePromise = null; reject(new Error(ui.loadFailed)); };
+    D.head.append(script);
+  });
   const href = (item) => new URL(item.u, indexBase).href;
 
   // ---- times: the event's zone or the visitor's
   let zone = load("tz", "event") === "local" ? localTz : eventTz;
   // an event known only by its UTC offset is named "UTC+05:30", which Intl does not take: shift, then show as UTC
-  const clock = (value) => {
+  const clock = (value, parts = { hour: "2-digit", minute: "2-digit" }) => {
     const fixed = /^UTC([+-])(\d\d):(\d\d)$/.exec(zone || "");
     const shift = fixed ? (fixed[1] === "-" ? -1 : 1) * (fixed[2] * 60 + Number(fixed[3])) * 60000 : 0;
-    return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZone: fixed ? "UTC" : zone })
+    return new Intl.DateTimeFormat(lang, { ...parts, timeZone: fixed ? "UTC" : zone })
       .format(new Date(new Date(value).getTime() + shift));
   };
   const span = (s) => `${clock(s.b)}–${clock(s.e)}`;
@@ -187,36 +190,75 @@
   };
   for (const button of D.querySelectorAll("button.download-ics")) button.addEventListener("click", downloadFavourites);
 
-  // ---- search across all sessions and speakers
+  // ---- search across all sessions and speakers: full text (static/fulltext.js), every result reachable,
+  // the query kept in the URL (?q=) so a reload or a shared link shows the same results
   const box = D.getElementById("search-results"), input = D.getElementById("q");
+  const PAGE = 50;  // results drawn at a time; "show more" draws the next ones
   // a session's title as speakers wrote it: its own direction, and its language where it is not the page's
   const pageLang = D.documentElement.lang;  // the page's locale (`lang` above is the tag dates are formatted with)
   const titleLink = (s) => el("a", { href: href(s), textContent: s.t, dir: "auto", ...(s.l && s.l !== pageLang ? { lang: s.l } : {}) });
-  const sessionItem = (s) => el("li", {}, titleLink(s),
-    el("span", { className: "muted", textContent: ` ${[s.names, `${span(s)} ${s.r}`].filter(Boolean).join(" · ")}` }));
-  const runSearch = async () => {
-    const words = fold(input.value).split(/\s+/).filter(Boolean);
-    if (!words.length) { box.hidden = true; box.replaceChildren(); return; }
-    let index;
-    try { index = await loadIndex(); } catch (e) { box.hidden = false; box.replaceChildren(el("p", { textContent: e.message })); return; }
-    const hit = (item) => words.every((w) => item.hay.includes(w));
-    const seen = new Set();
-    const sessions = index.sessions.filter((s) => hit(s) && !seen.has(s.c) && seen.add(s.c));
-    const speakers = index.speakers.filter(hit);
-    const parts = [el("p", { role: "status", textContent: sessions.length + speakers.length
-      ? fill(ui.results, { n: sessions.length + speakers.length }) : ui.noResults })];
-    if (sessions.length) parts.push(el("p", { className: "group", textContent: ui.sessions }), el("ul", {}, ...sessions.slice(0, 50).map(sessionItem)));
-    if (speakers.length) parts.push(el("p", { className: "group", textContent: ui.speakers }),
-      el("ul", {}, ...speakers.slice(0, 50).map((p) => el("li", {}, el("a", { href: href(p), textContent: p.n, dir: "auto" })))));
+  // when and where: the calendar date in the shown zone, the times, the room; each occurrence of a repeated session
+  const when = (s) => `${clock(s.b, { weekday: "short", day: "numeric", month: "short" })} ${span(s)}, ${s.r}`;
+  const sessionItem = (occurrences) => el("li", {}, titleLink(occurrences[0]),
+    el("span", { className: "muted", textContent: ` ${[occurrences[0].names, occurrences.map(when).join("; ")].filter(Boolean).join(" · ")}` }));
+  const speakerItem = (p) => el("li", {}, el("a", { href: href(p), textContent: p.n, dir: "auto" }));
+  // a list that shows PAGE items and a button for the next PAGE, until all are shown
+  const paged = (items, draw, className) => {
+    const list = el("ul", { className });
+    const more = el("button", { type: "button", className: "more" });
+    const next = () => {
+      const start = list.children.length;
+      list.append(...items.slice(start, start + PAGE).map(draw));
+      const left = items.length - list.children.length;
+      more.hidden = left <= 0;
+      more.textContent = fill(ui.more, { n: Math.min(left, PAGE), left });
+      return list.children[start];
+    };
+    more.addEventListener("click", () => next()?.querySelector("a")?.focus());
+    next();
+    return [list, more];
+  };
+  const keepQuery = (text) => {
+    const query = new URLSearchParams(location.search);
+    if (text) query.set("q", text); else query.delete("q");
+    const search = query.toString();
+    history.replaceState(null, "", (search ? `?${search}` : location.pathname) + location.hash);
+  };
+  let searches = 0;  // a slower earlier search must not draw over a later one
+  const draw = (text, parts) => {
     box.replaceChildren(...parts);
-    box.hidden = false;
+    box.hidden = !parts.length;
+    box.dataset.query = text;  // what the results shown are for
+  };
+  const runSearch = async () => {
+    const asked = ++searches, text = input.value.trim();
+    keepQuery(text);
+    if (!text) { draw(text, []); return; }
+    let index, found;
+    try {
+      const [loadedIndex, engine] = await Promise.all([loadIndex(), loadEngine()]);
+      index = loadedIndex;
+      found = await engine.find(index, indexBase, text);
+    } catch (e) {
+      if (asked === searches) draw(text, [el("p", { role: "status", textContent: ui.loadFailed })]);
+      return;
+    }
+    if (asked !== searches) return;
+    if (!found.words.length) { draw(text, [el("p", { role: "status", textContent: ui.tooShort })]); return; }
+    const byCode = new Map();  // a session once, with all its occurrences
+    for (const s of index.sessions) if (byCode.has(s.c)) byCode.get(s.c).push(s); else byCode.set(s.c, [s]);
+    const sessions = found.sessions.map((p) => byCode.get(index.sessions[p].c));
+    const total = sessions.length + found.speakers.length;
+    const parts = [el("p", { role: "status", textContent: total ? fill(ui.results, { n: total }) : ui.noResults })];
+    if (sessions.length) parts.push(el("p", { className: "group", textContent: fill(ui.sessionsFound, { n: sessions.length }) }), ...paged(sessions, sessionItem, "found-sessions"));
+    if (found.speakers.length) parts.push(el("p", { className: "group", textContent: fill(ui.speakersFound, { n: found.speakers.length }) }), ...paged(found.speakers, speakerItem, "found-speakers"));
+    draw(text, parts);
   };
   if (input && box) {
     let timer = 0;
     input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(runSearch, 120); });
-    input.addEventListener("focus", () => loadIndex().catch(() => {}), { once: true });
     input.addEventListener("keydown", (e) => { if (e.key === "Escape") { input.value = ""; runSearch(); } });
-    input.form.addEventListener("submit", (e) => { e.preventDefault(); runSearch(); });
+    input.form.addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); runSearch(); });
     if (params.get("q")) { input.value = params.get("q"); runSearch(); }
   }
 
