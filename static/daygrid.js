@@ -19,7 +19,9 @@
   const noteText = D.createElement("span"), showAll = D.createElement("button");
   showAll.type = "button";
   showAll.textContent = ui.showRooms;
-  showAll.addEventListener("click", () => { hidden.clear(); update(); });
+  const form = D.querySelector("form.filters");
+  const refilter = () => { if (form) form.dispatchEvent(new Event("change")); else update(); };  // app.js unhides, then calls update
+  showAll.addEventListener("click", () => { hidden.clear(); refilter(); });
   note.append(noteText, " ", showAll);
   grid.parentElement.before(note);
 
@@ -63,6 +65,6 @@
     setTimeout(keepQuery);  // after app.js has put the filters into the URL
   }
   D.addEventListener("pretalx:filtered", update);
-  D.querySelector("form.filters")?.addEventListener("reset", () => hidden.clear());  // app.js then filters again
+  form?.addEventListener("reset", () => hidden.clear());  // app.js then filters again
   update();
 })();
