@@ -5,6 +5,7 @@ current time shown and reachable, rooms that can be hidden and filters that drop
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,7 @@ def test_without_javascript_the_room_names_stay_in_view_and_heights_follow_durat
 def px_per_minute(page: Any) -> float:
     """The axis scale, measured from two consecutive half-hour ticks that are not split by a gap."""
     ticks = page.eval_on_selector_all(".tick", "els => els.map(e => [e.dataset.at, e.getBoundingClientRect().y])")
-    for (at, y), (next_at, next_y) in zip(ticks, ticks[1:]):
+    for (at, y), (next_at, next_y) in itertools.pairwise(ticks):
         if dt.datetime.fromisoformat(next_at) - dt.datetime.fromisoformat(at) == dt.timedelta(minutes=30):
             return (next_y - y) / 30
     raise AssertionError("no two ticks half an hour apart")

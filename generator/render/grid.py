@@ -71,11 +71,6 @@ class DayGrid:
     end: dt.datetime | None
     start_hours: tuple[dt.datetime, ...]  # for each placed slot, the whole hour (event's clock) it starts in
 
-    @property
-    def lines(self) -> tuple[dt.datetime, ...]:
-        """The axis' start and end (empty for an empty day)."""
-        return () if self.start is None or self.end is None else (self.start, self.end)
-
     def row_template(self) -> str:
         """The CSS `grid-template-rows` value: the header row, then runs of equal rows written with repeat()."""
         parts = ["auto"]
@@ -119,8 +114,7 @@ def _minutes(delta: dt.timedelta) -> int:
     return round(delta.total_seconds() / 60)
 
 
-def _idle(entries: Sequence[Entry], start: dt.datetime, end: dt.datetime,
-          zone: dt.tzinfo) -> list[tuple[dt.datetime, dt.datetime]]:
+def _idle(entries: Sequence[Entry], start: dt.datetime, zone: dt.tzinfo) -> list[tuple[dt.datetime, dt.datetime]]:
     """Stretches of at least GAP_MINUTES, on half-hour boundaries, in which no slot of any room runs."""
     gaps, busy_until = [], start
     for entry in sorted(entries, key=lambda e: e.slot.start):
@@ -131,7 +125,7 @@ def _idle(entries: Sequence[Entry], start: dt.datetime, end: dt.datetime,
     return gaps
 
 
-def day_grid(entries: Sequence[Entry], rooms: Sequence[Room], zone: dt.tzinfo = dt.timezone.utc) -> DayGrid:
+def day_grid(entries: Sequence[Entry], rooms: Sequence[Room], zone: dt.tzinfo) -> DayGrid:
     """Place a day's slots on a proportional time axis in `zone`'s half hours.
 
     The row length is the largest number of minutes that divides every slot's offset from the half hour it starts
@@ -157,7 +151,7 @@ def day_grid(entries: Sequence[Entry], rooms: Sequence[Room], zone: dt.tzinfo = 
 
     # the axis: half-hour ticks of `per_tick` rows each, gaps of one row; `line_at` maps a tick's start to its line
     marks, heights, line_at = [], [], {}
-    gaps = {begin: finish for begin, finish in _idle(entries, start, end, zone)}
+    gaps = {begin: finish for begin, finish in _idle(entries, start, zone)}
     moment, line = start, HEADER_LINES + 1
     while moment < end:
         if moment in gaps:
