@@ -38,7 +38,7 @@ MEASURE = r"""() => {
   for (const title of document.querySelectorAll("li.slot .title")) {
     const text = title.firstChild;
     if (!text || text.nodeType !== 3) continue;
-    for (const m of text.data.matchAll(/[^\s\-‐–—\/]+/g)) {
+    for (const m of text.data.matchAll(/[\p{L}\p{N}\p{M}]+/gu)) {
       const range = document.createRange();
       range.setStart(text, m.index); range.setEnd(text, m.index + m[0].length);
       if (new Set([...range.getClientRects()].filter(r => r.width).map(r => Math.round(r.top))).size > 1) { split++; break; }
