@@ -161,7 +161,7 @@ def pages(conf: Conference, locale: str) -> Iterator[PageJob]:
     for index, day in enumerate(conf.days):
         entries = conf.entries_on(day)
         yield PageJob.of("day.html", urls.day(locale, day.date), locale, f"day {day.date}", listing=len(entries),
-                         day=day, entries=entries, grid=day_grid(entries, conf.rooms),
+                         day=day, entries=entries, grid=day_grid(entries, conf.rooms, conf.zone),
                          before=conf.days[index - 1] if index else None,
                          after=conf.days[index + 1] if index + 1 < len(conf.days) else None)
     for room in conf.rooms:

@@ -130,6 +130,7 @@
     for (const group of D.querySelectorAll(".day-group")) group.hidden = !group.querySelector("li.slot:not([hidden])");
     form.querySelector(".filter-status").textContent = active ? fill(ui.shown, { shown, total }) : "";
     for (const tools of D.querySelectorAll(".mine-tools")) tools.hidden = !f.mine;
+    D.dispatchEvent(new Event("pretalx:filtered"));  // the day grid (daygrid.js) then drops empty and hidden rooms
   }
   const remember = () => {
     const query = new URLSearchParams(location.search);
@@ -265,23 +266,59 @@
   // ---- now: running sessions marked, the time line on the day grid, "now and next" on the overview
   const grid = D.querySelector(".timetable");
   const nowBox = D.getElementById("now-next");
+  // the line is placed between the axis marks (half-hour ticks, compressed gaps) around `now`: rows are proportional
+  // to time inside a stretch, so this lands on the minute; a gap row stands for its whole stretch
+  const layer = grid && grid.appendChild(el("div", { className: "now-layer" }));
+  layer?.setAttribute("aria-hidden", "true");
+  const axisStart = grid ? Date.parse(grid.dataset.start) : NaN, axisEnd = grid ? Date.parse(grid.dataset.end) : NaN;
+  const during = (now) => axisStart <= now && now < axisEnd;
+  const nowTop = (now) => {  // px from the top of the timetable, or null outside the day or without the grid
+    if (!grid || !during(now) || getComputedStyle(grid).display !== "grid") return null;
+    const marks = [...grid.querySelectorAll(".tick[data-at], .gap[data-at]")]
+      .map((m) => [Date.parse(m.dataset.at), m.offsetTop]);
+    let i = 0;
+    while (i + 1 < marks.length && marks[i + 1][0] <= now) i += 1;
+    const [from, top] = marks[i];
+    const [to, bottom] = i + 1 < marks.length ? marks[i + 1] : [axisEnd, grid.offsetHeight];
+    return top + ((now - from) / (to - from)) * (bottom - top);
+  };
   const drawLine = (now) => {
-    if (!grid) return;
-    const ticks = [...grid.querySelectorAll(".tick time")].map((t) => [Date.parse(t.getAttribute("datetime")), t.parentElement]);
-    const end = Date.parse(grid.dataset.end);
-    let line = grid.querySelector(".now-line");
-    if (!ticks.length || now < ticks[0][0] || now >= end || getComputedStyle(grid).display !== "grid") {
-      if (line) line.hidden = true;
+    if (!layer) return;
+    const top = nowTop(now);
+    let line = layer.querySelector(".now-line");
+    if (top === null) { if (line) line.hidden = true; return; }
+    line ??= layer.appendChild(el("div", { className: "now-line" }, el("span")));
+    line.style.top = `${top - layer.offsetTop}px`;
+    line.firstChild.textContent = clock(now);
+    line.hidden = false;
+  };
+  // "Jump to now": the grid's own scroll box to the line (a third down the screen), or on a phone the list to the
+  // first session not yet over; the page scrolls so that the grid fills the screen
+  const jump = D.querySelector(".jump");
+  const jumpToNow = () => {
+    const now = Date.now(), top = nowTop(now), box = D.querySelector(".grid-scroll");
+    if (top !== null) {
+      box.scrollIntoView({ block: "start" });
+      box.scrollTop = top - box.clientHeight / 3;
       return;
     }
-    line ??= grid.appendChild(el("div", { className: "now-line" }));
-    line.setAttribute("aria-hidden", "true");
-    let i = 0;
-    while (i + 1 < ticks.length && ticks[i + 1][0] <= now) i += 1;
-    const [from, fromRow] = ticks[i];
-    const [to, toTop] = i + 1 < ticks.length ? [ticks[i + 1][0], ticks[i + 1][1].offsetTop] : [end, grid.offsetHeight];
-    line.style.top = `${fromRow.offsetTop + ((now - from) / (to - from)) * (toTop - fromRow.offsetTop)}px`;
-    line.hidden = false;
+    // the list is in start order: the hour heading that now falls under (sessions still running from earlier
+    // hours are listed above it, under theirs)
+    const groups = [...D.querySelectorAll(".hour-group:not([hidden])")];
+    const group = groups.findLast((g) => Date.parse(g.querySelector("time").getAttribute("datetime")) <= now) || groups[0];
+    if (!group) return;
+    group.scrollIntoView({ block: "start" });
+    group.querySelector(".hour-head").focus({ preventScroll: true });
+  };
+  jump?.querySelector("button").addEventListener("click", jumpToNow);
+  // a running session says so in words, not only with its outline; one that is over is dimmed
+  const markSlot = (slot, now) => {
+    const live = Date.parse(slot.dataset.start) <= now && now < Date.parse(slot.dataset.end);
+    slot.classList.toggle("live", live);
+    slot.classList.toggle("past", Date.parse(slot.dataset.end) <= now);
+    const tag = slot.querySelector(".live-tag");
+    if (live && !tag) slot.querySelector(".when").after(el("span", { className: "live-tag", textContent: ui.live }));
+    else if (!live && tag) tag.remove();
   };
   const drawNowNext = (index, now) => {
     const running = [], next = new Map();
@@ -299,8 +336,9 @@
   };
   function tick() {
     const now = Date.now();
-    for (const slot of slots) slot.classList.toggle("live", Date.parse(slot.dataset.start) <= now && now < Date.parse(slot.dataset.end));
+    for (const slot of slots) markSlot(slot, now);
     drawLine(now);
+    if (jump) jump.hidden = !during(now);
     if (nowBox) loadIndex().then((index) => drawNowNext(index, now), () => {});
   }
   tick();

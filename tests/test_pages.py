@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import posixpath
 import re
@@ -124,18 +125,28 @@ def test_speaker_without_avatar_shows_initials_and_lists_their_sessions(site, de
 def test_day_grid_puts_rooms_in_columns_and_spans_each_session_over_its_duration(site, demo):
     day = demo.days[0]
     page = read(site, urls.day("en", day.date))
-    rows = {int(tick.get("style").removeprefix("grid-row:")): tick.find("time").get("datetime")
-            for tick in page.findall(".//div[@class='tick']")}
+    table = page.find(".//div[@class='timetable']")
+    unit = dt.timedelta(minutes=int(table.get("data-unit")))
+    ticks = {}  # the grid line each half-hour tick starts at, by its time
+    for tick in page.findall(".//div[@class]"):
+        if tick.get("class").split()[0] == "tick":
+            row, span = re.fullmatch(r"grid-row:(\d+)/span (\d+)", tick.get("style")).groups()
+            ticks[dt.datetime.fromisoformat(tick.get("data-at"))] = (int(row), int(span))
     columns = [text(head) for head in page.findall(".//div[@class='room-head']")]
+
+    def line(moment: dt.datetime) -> int:
+        tick = max(t for t in ticks if t <= moment)
+        return ticks[tick][0] + (moment - tick) // unit
 
     placed = page.findall(".//ol[@class='slots']/li")
     assert len(placed) == len(demo.entries_on(day))
     assert columns == [demo.room(r.id).name.as_dict()["en"] for r in demo.rooms_used(demo.entries_on(day))]
+    assert all(b - a == dt.timedelta(minutes=30) for a, b in zip(sorted(ticks), sorted(ticks)[1:]))
     for item in placed:
         area = re.search(r"grid-area:(\d+)/(\d+)/(\d+)", item.get("style"))
         start_row, column, end_row = map(int, area.groups())
-        assert rows[start_row] == item.get("data-start")
-        assert rows.get(end_row, page.find(".//div[@class='timetable']").get("data-end")) == item.get("data-end")
+        assert start_row == line(dt.datetime.fromisoformat(item.get("data-start")))
+        assert end_row == line(dt.datetime.fromisoformat(item.get("data-end")))
         assert item.get("data-room") == page.findall(".//div[@class='room-head']/a")[column - 2].get("href").split("/")[-2]
     assert any("break" in item.get("class") for item in placed)
 
