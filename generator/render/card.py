@@ -16,6 +16,7 @@ import functools
 import hashlib
 import io
 import json
+import math
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -306,9 +307,40 @@ def draw(face: CardFace) -> bytes:
     if face.speakers:
         line(y + 8, _fit(face.speakers, speaker_font, width), speaker_font, MUTED)
 
+    # a palette image: every pixel is a background or a blend of one text colour over it, so a palette of those
+    # blends loses nothing visible, and PNG encodes one byte a pixel without filtering (5 ms instead of 20-35)
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", compress_level=1)  # zlib level 1: a third of level 6's time, 10 % larger
+    image.quantize(palette=_palette(face.accent, face.stripe), dither=Image.Dither.NONE).save(
+        buffer, "PNG", compress_level=PNG_LEVEL)
     return buffer.getvalue()
+
+
+PNG_LEVEL = 1  # zlib level: 1 costs half the time of 6 on a card, for a third more bytes (25 → 33 kB)
+RAMP = 63  # blends per text colour: four text colours and three backgrounds fill a 255-colour palette
+FAINTEST = 16  # the least distance (RGB) of a blend from its background, so the background maps to itself
+
+
+@functools.lru_cache(maxsize=64)  # an event has one accent and a few track colours
+def _palette(accent: str, stripe: str):  # type: ignore[no-untyped-def]
+    """A card's colours as a palette image: the three backgrounds, then RAMP blends (from background to text
+    colour) of each text colour over the background it is drawn on, as anti-aliased glyph edges show them."""
+    from PIL import Image
+
+    def rgb(colour: str) -> tuple[int, ...]:
+        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+    grounds = [rgb(BACKGROUND), rgb(accent), rgb(stripe)]
+    colours = list(grounds)
+    for ink, ground in ((INK, BACKGROUND), (MUTED, BACKGROUND), (ALERT, BACKGROUND), (ink_on(accent), accent)):
+        fore, back = rgb(ink), rgb(ground)
+        blends = (tuple(round(b + (f - b) * step / RAMP) for f, b in zip(fore, back)) for step in range(1, RAMP + 1))
+        # Pillow maps a colour to the palette entry nearest the centre of its 8×4×8 cell (libImaging/Palette.c):
+        # a blend that close to a background would take the background's place; such a pixel shows as the
+        # background instead (a faint glyph edge, or white text's core on a white-text band)
+        colours += [blend for blend in blends if all(math.dist(blend, ground) >= FAINTEST for ground in grounds)]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([channel for colour in colours for channel in colour])
+    return palette
 
 
 def _fit(text: str, font, width: float) -> str:  # type: ignore[no-untyped-def]
