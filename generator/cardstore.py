@@ -9,11 +9,11 @@ so a stored card is never shown for anything but what it was drawn for. Losing t
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .atomic import replace_file
-from .render.card import CardFace, draw
+from .render.card import CardFace, draw_all
 
 log = logging.getLogger(__name__)
 
@@ -40,22 +40,31 @@ class CardStore:
         return self.path(key).is_file()
 
     def card(self, face: CardFace) -> bytes:
-        """The PNG bytes of `face`'s card: the kept ones, else drawn now and kept for the next build (a folder
-        that cannot be written only costs the next build the drawing: logged, not raised)."""
-        target = self.path(face.key())
-        try:
-            kept = target.read_bytes()
-        except OSError:
-            kept = b""
-        if kept.startswith(PNG_SIGNATURE):  # written whole or not at all (atomic replace)
-            return kept
-        content = draw(face)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(target, content)
-        except OSError as exc:
-            log.info("cannot keep the social card %s: %s", target, exc.strerror or exc)
-        return content
+        """The PNG bytes of `face`'s card (see `cards`)."""
+        return self.cards([face])[0]
+
+    def cards(self, faces: Sequence[CardFace]) -> list[bytes]:
+        """The PNG bytes of each face's card: the kept ones, the others drawn now (together: one session's cards
+        in several locales share their drawing) and kept for the next build. A folder that cannot be written
+        only costs the next build the drawing: logged, not raised."""
+        made: dict[int, bytes] = {}
+        for index, face in enumerate(faces):
+            try:
+                kept = self.path(face.key()).read_bytes()
+            except OSError:
+                continue
+            if kept.startswith(PNG_SIGNATURE):  # written whole or not at all (atomic replace)
+                made[index] = kept
+        missing = [index for index in range(len(faces)) if index not in made]
+        for index, content in zip(missing, draw_all([faces[i] for i in missing])):
+            made[index] = content
+            target = self.path(faces[index].key())
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                replace_file(target, content)
+            except OSError as exc:
+                log.info("cannot keep the social card %s: %s", target, exc.strerror or exc)
+        return [made[index] for index in range(len(faces))]
 
     def prune(self, keep: Iterable[str]) -> int:
         """Delete every kept card whose key is not in `keep` (the cards of the build just written); how many."""
