@@ -250,6 +250,23 @@ def test_a_word_wider_than_a_line_is_broken_inside_it():
     assert "".join(lines) == "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
 
 
+def test_cards_drawn_together_are_the_cards_drawn_alone():
+    english = CardFace("Con", "Title", "Ada", "Monday, 2 March 2026, 10:00–10:30 (Europe/Berlin)", "Hall", "",
+                       "#bd9c67", "#2a9d8f")
+    german = CardFace("Con", "Title", "Ada", "Montag, 2. März 2026, 10:00–10:30 (Europe/Berlin)", "Hall", "",
+                      "#bd9c67", "#2a9d8f")
+
+    together = card.draw_all([english, german])
+
+    assert together == [card.draw(english), card.draw(german)] and together[0] != together[1]
+
+
+def test_emoji_the_font_lacks_are_left_out_of_the_card_without_a_warning():
+    face = CardFace("Con", card.drawable("🚀 Launch ✨ party 🙊🙉"), "", "", "", "", "#0b5cad", "#0b5cad")
+
+    assert face.title == "Launch party" and card.problems(face) == []
+
+
 def test_the_same_face_gives_the_same_bytes():
     face = CardFace("Con", "Title", "Ada", "Monday", "Hall", "", "#bd9c67", "#2a9d8f")
 
