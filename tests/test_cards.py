@@ -4,6 +4,7 @@ page's OpenGraph tags, drawn again only when what it shows changed."""
 from __future__ import annotations
 
 import copy
+import io
 import json
 import logging
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageFont, features
+from conftest import skip_or_fail
 from support.data import fixture_bytes, load_fixture
 
 from generator.cli import main
@@ -182,7 +184,7 @@ ENGINES = ["raqm", "basic"]
 def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Draw with libraqm (when this Pillow has it) or with Pillow's basic layout and python-bidi."""
     if request.param == "raqm" and not features.check("raqm"):
-        pytest.skip("this Pillow has no libraqm (libfribidi missing): the basic layout is tested instead")
+        skip_or_fail("this Pillow has no libraqm (apt-get install libfribidi0): only the basic layout is tested")
     monkeypatch.setattr(card, "_raqm", lambda: request.param == "raqm")
     card._font.cache_clear()
     yield request.param
@@ -193,7 +195,7 @@ def test_a_hebrew_title_starts_at_the_right_edge_with_its_first_word(engine):
     # first word one letter wide, second eight: right to left, the narrow word is the rightmost
     face = CardFace("Con", "ו שששששששש", "", "", "", "", "#0b5cad", "#0b5cad")
 
-    image = Image.open(__import__("io").BytesIO(card.draw(face)))
+    image = Image.open(io.BytesIO(card.draw(face)))
     words = runs(ink_columns(image, TITLE_BOX), gap=10)
 
     assert len(words) == 2, words
