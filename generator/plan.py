@@ -163,7 +163,7 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     return SitePlan(tuple(jobs), worker, frozenset(cards), sum(cards.values()))
 
 
-CARD_WEIGHT = 4  # drawing a card costs about four session pages (39C3: 5.7 ms of CPU against 0.5-2.9 ms)
+CARD_WEIGHT = 3  # drawing a card costs about three session pages (39C3: 3.7 ms of CPU against 0.5-2.9 ms)
 
 
 def social_cards(conf: Conference, locales: tuple[str, ...], store: CardStore,
