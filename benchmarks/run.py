@@ -35,7 +35,8 @@ from pathlib import Path
 from generator.config import Settings
 from generator.pipeline import build
 started = time.perf_counter()
-report = build(Settings(source=sys.argv[1], out=Path(sys.argv[2]), cache_dir=Path(sys.argv[3]), quiet=True))
+report = build(Settings(source=sys.argv[1], out=Path(sys.argv[2]), cache_dir=Path(sys.argv[3]), quiet=True,
+                        cards=sys.argv[4] == "cards"))
 wall = time.perf_counter() - started
 rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({"sessions": len(report.conference.talks), "files": report.files, "wall": wall,
@@ -44,10 +45,12 @@ print(json.dumps({"sessions": len(report.conference.talks), "files": report.file
 """
 
 
-def measure(source: str, out: Path, cache: Path) -> dict:
-    """One build of `source` into `out`, in a subprocess, started on a settled disk."""
+def measure(source: str, out: Path, cache: Path, cards: bool = True) -> dict:
+    """One build of `source` into `out` (with social cards unless `cards` is false), in a subprocess, started on
+    a settled disk."""
     settle_disk()
-    result = subprocess.run([sys.executable, "-c", CHILD, source, str(out), str(cache)], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-c", CHILD, source, str(out), str(cache),
+                             "cards" if cards else "no-cards"], cwd=ROOT,
                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if result.returncode != 0:
         raise SystemExit(f"build of {source} failed:\n{result.stderr}")
@@ -144,6 +147,9 @@ def main() -> None:
             for run in ("1st", "2nd"):
                 numbers = measure(source, out, cache)
                 rows.append((f"{name} ({run})", numbers))
+            if name == "39C3":  # what the social cards cost: the same first build without them
+                rows.append((f"{name} --no-cards (1st)", measure(source, work / "out-no-cards",
+                                                                 work / "cache-no-cards", cards=False)))
             if name.startswith("lab"):  # the comparison with pretalx: full builds from nothing, the median of 3
                 ours = [rows[-2][1]] + [measure(source, work / f"out-{name}-{n}", work / f"cache-{name}-{n}")
                                         for n in range(2)]

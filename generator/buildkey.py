@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 NOT_IN_OUTPUT = frozenset({"source", "out", "quiet", "save_snapshot", "token", "cache_dir", "config_file", "timeout",
                            "retries", "concurrency", "allow_shrink"})
 LIBRARIES = ("jinja2", "markdown", "nh3", "bleach", "publicsuffixlist", "babel", "icalendar", "markupsafe", "lxml",
-             "tzdata")
+             "tzdata", "pillow", "fonttools", "python-bidi")
 
 
 def build_key(raw: RawEvent, settings: Settings) -> str:

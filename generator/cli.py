@@ -67,6 +67,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", default=None,
                    help="add a service worker that caches the whole site after the first visit, "
                         "so it works without network")
+    p.add_argument("--no-cards", dest="cards", action="store_false", default=None,
+                   help="draw no social card images (OpenGraph/Twitter) for the session pages; saves build time")
     p.add_argument("--allow-shrink", action="store_true", default=None,
                    help="publish even when the new site lost more than a quarter of the sessions of the site "
                         "in --out (refused by default: an incomplete answer must not replace a good site)")
@@ -87,7 +89,7 @@ FLAG_KEYS = {"source": "source", "out": "out", "locale": "locales", "base_url": 
              "save_snapshot": "save_snapshot", "token": "token", "legacy": "legacy", "day_change": "day_change",
              "time_zone": "time_zone",
              "templates": "templates", "static": "static", "timeout": "timeout", "strict": "strict",
-             "mirror_media": "mirror_media", "offline": "offline", "cache_dir": "cache_dir",
+             "mirror_media": "mirror_media", "offline": "offline", "cards": "cards", "cache_dir": "cache_dir",
              "allow_shrink": "allow_shrink"}
 
 

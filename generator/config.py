@@ -64,6 +64,7 @@ class Settings:
     mirror_media: bool = False  # download avatars and session images into the site
     media_max_bytes: int = 5 * 1024 * 1024
     offline: bool = False  # add a service worker that caches the whole site
+    cards: bool = True  # draw a social card (OpenGraph image) per session and link it from its page
     cache_dir: Path = Path(".cache/pretalx-static")  # kept between builds (CI restores it)
     allow_shrink: bool = False  # publish even when the site lost a large share of its sessions (shrink.py)
     source_date_epoch: dt.datetime | None = None  # $SOURCE_DATE_EPOCH: the stamp when the schedule has no release
@@ -204,6 +205,7 @@ KEYS: dict[str, Key] = {
     "mirror_media": Key("mirror_media", _bool),
     "media_max_bytes": Key("media_max_bytes", _number(int, 1)),
     "offline": Key("offline", _bool),
+    "cards": Key("cards", _bool),
     "cache_dir": Key("cache_dir", _path),
     "allow_shrink": Key("allow_shrink", _bool),
 }

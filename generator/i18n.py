@@ -162,6 +162,20 @@ def duration(length: dt.timedelta, locale: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=None)
+def og_locale(locale: str) -> str:
+    """A site locale as OpenGraph's `og:locale` writes it, language_TERRITORY ("en_GB", "de_DE"; ogp.me,
+    "Optional Metadata"): the formatting locale's territory, else CLDR's likely one for the language."""
+    shown = format_locale(locale)
+    territory = shown.territory
+    if not territory:
+        from babel.core import get_global
+
+        likely = get_global("likely_subtags").get(shown.language)
+        territory = Locale.parse(likely).territory if likely else None
+    return f"{shown.language}_{territory}" if territory else shown.language
+
+
 def text_direction(locale: str) -> str:
     """"rtl" for a locale written right to left (Hebrew, Arabic, Persian, Urdu…), else "ltr" (CLDR, through Babel)."""
     return str(format_locale(locale).text_direction)

@@ -223,6 +223,7 @@ class Conference:
     released: dt.datetime | None = None  # when this schedule was released; feeds' DTSTAMP
     source_kind: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
+    color: str | None = None  # the event's own colour (pretalx `primary_color`), validated "#rrggbb", or None
 
     # ---- lookups -------------------------------------------------------
     def indexed(self) -> Conference:

@@ -21,6 +21,7 @@ SOURCES = (WORKER, REGISTER)  # in static/, but only --offline builds ship them 
 # a big event) are for calendar apps and are cached only once fetched
 PRECACHED_SUFFIXES = (".html", ".css", ".js", ".svg", ".png", ".jpg", ".gif", ".webp", ".avif",
                       ".ico", ".woff", ".woff2", ".webmanifest")
+SOCIAL_CARD = "/card.png"  # urls.card
 BUILD_PLACEHOLDER = '"__PRETALX_STATIC_BUILD__"'
 FILES_PLACEHOLDER = "[/* __PRETALX_STATIC_FILES__ */]"
 # where each page finds the two, for base.html's registration tag (HtmlRenderer's `service_worker`)
@@ -59,7 +60,8 @@ def worker_for(files: Mapping[str, bytes], sw: ServiceWorker) -> bytes:
 
 def precached(files: Mapping[str, bytes]) -> list[str]:
     """The files the worker fetches at install, relative to the site's root, sorted."""
-    return sorted(path for path in files if path.endswith(PRECACHED_SUFFIXES))
+    # social cards are for link previews, fetched by other sites' crawlers: no page of ours shows one
+    return sorted(path for path in files if path.endswith(PRECACHED_SUFFIXES) and not path.endswith(SOCIAL_CARD))
 
 
 def build_hash(files: Mapping[str, bytes], precache: list[str], worker: str) -> str:

@@ -12,6 +12,7 @@ import requests
 
 from . import media, mixed_content, offline, parallel, revisions, shrink, sources
 from .buildkey import build_key, recalled, remember
+from .cardstore import CardStore
 from .config import Settings
 from .errors import DataError, UsageError
 from .feeds import feed_stamp
@@ -82,6 +83,10 @@ def build(settings: Settings, session: requests.Session | None = None,
                      revised=revised, mirror=mirror)
     progress.phase("render", "files")
     plan_files = render(plan, on_made=progress.tick)
+    if settings.cards:
+        log.info("social cards: %d drawn, %d read back from %s", plan.cards_to_draw,
+                 sum(1 for path in plan.paths if path.endswith("/card.png")) - plan.cards_to_draw,
+                 CardStore.in_cache(settings.cache_dir).folder)
     rendered = time.perf_counter()
 
     if settings.save_snapshot:  # before the site: a snapshot that cannot be saved leaves the site untouched
@@ -91,6 +96,8 @@ def build(settings: Settings, session: requests.Session | None = None,
     progress.phase("write", "changed files")
     report = write(plan_files, settings.out, advance=progress.advance)
     revisions.save(record, revised)  # only once the site holds what the record describes
+    if settings.cards:  # cards no page shows any more
+        CardStore.in_cache(settings.cache_dir).prune(plan.cards)
     remember(settings, key)
     progress.finish()
     written = time.perf_counter()

@@ -86,6 +86,11 @@ def speaker_ical(lang: str, code: str) -> str:
     return f"{segment(lang)}/speaker/{segment(code)}/talks.ics"
 
 
+def card(lang: str, code: str) -> str:
+    """A session's social card (the OpenGraph image of its page), next to its page."""
+    return f"{segment(lang)}/talk/{segment(code)}/card.png"
+
+
 def json_feed(lang: str) -> str:
     """Our JSON feed of one locale."""
     return f"{segment(lang)}/schedule.json"

@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("sources", {"generator.sources"}),
     ("normalise", {"generator.normalise", "generator.mixed_content"}),
     ("render", {"generator.revisions", "generator.render", "generator.feeds"}),
-    ("output", {"generator.writer", "generator.media", "generator.offline", "generator.buildkey",
+    ("output", {"generator.writer", "generator.cardstore", "generator.media", "generator.offline", "generator.buildkey",
                 "generator.parallel", "generator.shrink"}),
     ("build", {"generator.plan", "generator.pipeline"}),
     ("commands", {"generator.serve", "generator.cli", "generator.catalog"}),

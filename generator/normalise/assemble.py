@@ -38,6 +38,7 @@ class Parts:
     days: list[SourceDay] = field(default_factory=list)  # the source's own days, when it lists them
     # the source's own day-change hour (FOSDEM's <day_change>), used for days the source does not list
     day_change_hour: int | None = None
+    color: str | None = None  # the event's colour (pretalx `primary_color`), "#rrggbb"
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int | None = Non
         speakers=tuple(sorted(speakers.values(), key=speaker_order)),
         sessions=tuple(sessions.values()), start_date=start_date, end_date=end_date,
         day_change_hour=hour, source_days=source_days, url=parts.url, schedule_version=parts.schedule_version,
-        released=parts.released, source_kind=parts.source_kind)
+        released=parts.released, source_kind=parts.source_kind, color=parts.color)
 
 
 def _source_days(days: list[SourceDay], more: set[dt.date], hour: int, zone: dt.tzinfo) -> tuple[Day, ...]:

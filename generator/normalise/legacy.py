@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from ..i18n import locale_code
 from ..model import Room, Session, SessionType, Speaker, Track
-from ..sanitise import clean_line, clean_text, integer, listed, public_url, ref
+from ..sanitise import clean_line, clean_text, color, integer, listed, public_url, ref
 from ..sources.raw import RawEvent
 from ..timezones import zone_of
 from .assemble import Parts, event_zone, parse_date, parse_time, slot
@@ -27,7 +27,8 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
     parts = Parts(slug=clean_text(event.get("slug")) or "event", name=multilingual(event.get("name")),
                   timezone=timezone, locales=locales, default_locale=default_locale,
                   start_date=parse_date(event.get("date_from")), end_date=parse_date(event.get("date_to")),
-                  url=public_event_url(raw.origin, event.get("slug")), source_kind=raw.kind)
+                  url=public_event_url(raw.origin, event.get("slug")), source_kind=raw.kind,
+                  color=color(event.get("primary_color")))
     parts.days = pretalx_days(parts.start_date, parts.end_date, zone)
     base = parts.url
 

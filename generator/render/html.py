@@ -149,6 +149,19 @@ class PageContext:
         """A language's own name ("Deutsch"), for language lists."""
         return i18n.language_name(code)
 
+    def event_summary(self) -> str:
+        """The event in one line, for a page's description: "DemoCon, Fri, 1 Mar 2024 – Sun, 3 Mar 2024"."""
+        conf = self.conference
+        if not conf.days:
+            return self.t(conf.name)
+        first, last = conf.days[0].date, conf.days[-1].date
+        dates = self.short_date(first) + (f" – {self.short_date(last)}" if last != first else "")
+        return f"{self.t(conf.name)}, {dates}"
+
+    def og_locale(self, locale: str | None = None) -> str:
+        """`locale` (this page's by default) as OpenGraph's og:locale writes it: "en_GB", "de_DE"."""
+        return i18n.og_locale(locale or self.locale)
+
     def format_tag(self) -> str:
         """The BCP 47 tag of the locale that formats times ("en-GB" for en), so the browser writes them alike."""
         return str(i18n.format_locale(self.locale)).replace("_", "-")
