@@ -83,6 +83,12 @@ def test_shell_is_the_static_files_and_a_locale_manifest_lists_its_pages_calenda
     assert "sw.js" not in en and not [path for path in manifest(offline_site, "de") if path.startswith("en/")]
 
 
+def test_the_offline_pages_pass_the_nu_checker(offline_site: Path) -> None:
+    from test_html_valid import vnu_errors
+
+    assert vnu_errors([offline_site / "en" / "offline.html", offline_site / "de" / "offline.html"]) == []
+
+
 def test_every_page_registers_the_worker_relative_to_itself(offline_site: Path) -> None:
     talk_page = (offline_site / "en" / "talk" / TALK / "index.html").read_text()
     root_page = (offline_site / "index.html").read_text()
