@@ -130,9 +130,9 @@ async function adopt(locale, request) {
   const cache = await ourCache();
   if (!cache) return;
   if (locale) {
-    const kept = new Set((await cache.keys()).map((r) => r.url));
-    await Promise.all(SITE.locales[locale].start.filter((path) => !kept.has(address(path)))
-      .map((path) => save(cache, path)));
+    await Promise.all(SITE.locales[locale].start.map(async (path) => {
+      if (!(await cache.match(address(path)))) await save(cache, path);
+    }));
   }
   if (savingData(request)) return;
   const opened = [];
@@ -219,9 +219,18 @@ function key(request) {
   return url.href;
 }
 
+/* The kept copy of a request; for a page of a folder named without its slash (…/talk/ABC), a redirect to the
+   folder, as a server answers (the page's relative links count from the folder). */
 async function cached(request) {
   const cache = await ourCache();
-  return cache ? cache.match(key(request)) : undefined;
+  if (!cache) return undefined;
+  const url = key(request);
+  const copy = await cache.match(url);
+  if (copy || request.mode !== "navigate" || /\.[^/]*$/.test(new URL(url).pathname)) return copy;
+  if (!(await cache.match(`${url}/index.html`))) return undefined;
+  const folder = new URL(request.url);
+  folder.pathname += "/";
+  return Response.redirect(folder.href, 302);
 }
 
 /* Keep a copy of what the network sent for a file of the site (not a redirect: a page must not answer with one). */

@@ -274,6 +274,27 @@ def test_visited_talk_page_loads_with_the_network_off_and_the_rest_of_its_langua
 
 
 @pytest.mark.browser
+def test_opening_another_language_saves_that_language_too(chromium: Any, served: tuple[Path, SiteServer]) -> None:
+    site, server = served
+    context = chromium.new_context()
+    page = context.new_page()
+    visit_until_controlled(page, f"{server.url}en/index.html")
+    build_hash = worker(site)[0]
+    wait_until_saved(page, server, site, "en", build_hash)
+
+    page.goto(f"{server.url}de/index.html")
+    kept = wait_until_saved(page, server, site, "de", build_hash)
+    context.set_offline(True)
+    german = page.goto(f"{server.url}de/speaker/{SPEAKER}")  # no slash: the folder's page all the same
+
+    assert set(manifest(site, "en")) | set(manifest(site, "de")) <= kept
+    assert german is not None and german.ok and german.from_service_worker
+    assert page.url == f"{server.url}de/speaker/{SPEAKER}/"  # its relative links count from the folder
+    assert page.locator("h1").inner_text() == h1(site / "de" / "speaker" / SPEAKER / "index.html")
+    context.close()
+
+
+@pytest.mark.browser
 def test_an_offline_miss_shows_the_offline_page_of_the_locale_in_its_url_with_status_404(
         chromium: Any, served: tuple[Path, SiteServer]) -> None:
     site, server = served
