@@ -238,8 +238,16 @@ def wait_until_saved(page: Any, server: SiteServer, site: Path, locale: str, bui
     """Wait until the cache of `build_hash` holds every file of `locale`'s manifest; its paths."""
     wanted = set(manifest(site, locale))
     name = f"pretalx-static-{build_hash}"
-    wait_for(page, lambda: wanted <= cached(page, server).get(name, set()), f"{locale} saved in {name}")
-    return cached(page, server)[name]
+    kept: set[str] = set()
+
+    def saved() -> bool:
+        now = cached(page, server).get(name, set())  # one look: the page may reload itself between two
+        kept.clear()
+        kept.update(now)
+        return wanted <= kept
+
+    wait_for(page, saved, f"{locale} saved in {name}")
+    return kept
 
 
 @pytest.mark.browser
