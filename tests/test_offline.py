@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.data import fixture_bytes
+from conftest import skip_or_fail
+from support.data import PROJECT, fixture_bytes
 from support.site import h1, tree
 
 from generator import cli
@@ -23,6 +24,7 @@ from generator import cli
 TALK = "3SRWHJ"  # a session of the bundled demo event
 TALK_TITLE = "Triple-buffered multi-tasking Internet solution"
 SPEAKER = "33BH8B"
+AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 FIRST_VISIT_BUDGET = 3_000_000  # bytes (issue 15: the first visit to the 39C3 site downloaded 25.8 MB)
 
 
@@ -305,6 +307,8 @@ def test_opening_another_language_saves_that_language_too(chromium: Any, served:
 @pytest.mark.browser
 def test_an_offline_miss_shows_the_offline_page_of_the_locale_in_its_url_with_status_404(
         chromium: Any, served: tuple[Path, SiteServer]) -> None:
+    if not AXE.is_file():
+        skip_or_fail(f"axe-core is missing at {AXE} (run npm ci; .ci/run does it)")
     site, server = served
     server.hold()  # nothing beyond the first visit's files: the pages asked for below are not saved
     context = chromium.new_context()
@@ -320,18 +324,23 @@ def test_an_offline_miss_shows_the_offline_page_of_the_locale_in_its_url_with_st
         missing = context.new_page()
         answer = missing.goto(f"{server.url}{locale}/talk/{TALK}/")
         links = missing.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)")
+        missing.add_script_tag(path=str(AXE))
+        violations = missing.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']})"
+                                      ".then(result => result.violations.map(v => v.id))")
         answers[locale] = (answer, missing.locator("h1").inner_text(), missing.evaluate("document.documentElement.lang"),
                            missing.evaluate("getComputedStyle(document.body).margin"),
-                           missing.evaluate("document.querySelector('a[href$=\"#main\"]')?.href ?? ''"), links)
+                           missing.evaluate("document.querySelector('a[href$=\"#main\"]')?.href ?? ''"), links,
+                           violations)
         if locale == "de":
             missing.click("main a[href$='index.html'] >> nth=0")  # a link of the offline page: a saved page
             home = missing.locator("h1").inner_text()
 
-    for locale, (answer, heading, lang, margin, skip, links) in answers.items():
+    for locale, (answer, heading, lang, margin, skip, links, violations) in answers.items():
         assert answer is not None and answer.status == 404 and answer.from_service_worker
         assert heading == h1(site / locale / "offline.html") and lang == locale
         assert margin != "8px"  # our stylesheet applies (8px is the browser's own margin)
         assert skip == f"{server.url}{locale}/talk/{TALK}/#main"  # the skip link stays on the page
+        assert violations == []  # axe-core, WCAG 2.2 AA
         assert links and all((site / link.removeprefix(server.url)).resolve().is_relative_to(site) and
                              (site / link.removeprefix(server.url).rstrip("/")).exists() for link in links)
     assert answers["en"][1] != answers["de"][1]
