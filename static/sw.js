@@ -91,8 +91,8 @@ async function wantedLocales(old) {
   return [...wanted].sort();
 }
 
-/* Copy into `cache` every file of `locale` (and the shell) whose digest is the same in the previous build's
-   manifest: an update downloads only what changed. */
+/* Copy into `cache` every file of `locale` whose digest is the same in the previous build's manifest: an update
+   downloads only what changed (the shell, a few files, is asked for again: conditional requests, cheap). */
 async function copyUnchanged(old, cache, locale) {
   const manifestPath = SITE.locales[locale].manifest;
   const before = await old.match(address(manifestPath));
@@ -155,6 +155,8 @@ async function fillLocale(locale) {
   const cache = await ourCache();
   if (!cache) return;
   const manifestUrl = address(SITE.locales[locale].manifest);
+  const complete = `${manifestUrl}?complete`; // marks a locale saved whole: no need to list the cache again
+  if (await cache.match(complete)) return;
   let manifest = await cache.match(manifestUrl);
   if (!manifest) {
     await save(cache, SITE.locales[locale].manifest, "low");
@@ -171,6 +173,7 @@ async function fillLocale(locale) {
     }
   }
   await Promise.all(Array.from({ length: FILL_CONCURRENCY }, lane));
+  await cache.put(complete, new Response(""));
 }
 
 // the visitor's requests under way: the background waits for them

@@ -441,4 +441,5 @@ def test_first_visit_to_39c3_downloads_the_shell_and_one_language_under_3_mb_the
     assert first_bytes <= FIRST_VISIT_BUDGET
     assert at_install == {cache: {*(p for p, _ in described["shell"]), "en/index.html", "en/offline.html"}}
     assert not [path for path in later if path.startswith("de/")]  # one language, the visitor's
-    assert later <= {*manifest(congress_site, "en"), "en/offline.json", *at_install[cache]}
+    assert later <= {*manifest(congress_site, "en"), "en/offline.json", "en/offline.json?complete",
+                     *at_install[cache]}
