@@ -22,7 +22,10 @@
     });
     navigator.serviceWorker.ready.then(function (registration) {
       whenIdle(function () {
-        if (registration.active) registration.active.postMessage("loaded");
+        // the browser's data saver, as the page sees it (a worker's own navigator may not say)
+        var connection = navigator.connection;
+        var saveData = Boolean(connection && connection.saveData);
+        if (registration.active) registration.active.postMessage({ loaded: true, saveData: saveData });
       });
     });
   });

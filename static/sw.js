@@ -33,9 +33,12 @@ function localeOf(url) {
   return has(SITE.locales, first) ? first : null;
 }
 
+let savesData = false; // a page said the browser saves data (sw-register.js), for this run of the worker
+
 function savingData(request) {
   const connection = self.navigator.connection;
-  return Boolean((connection && connection.saveData) || (request && request.headers.get("Save-Data") === "on"));
+  return savesData || Boolean((connection && connection.saveData) ||
+                              (request && request.headers.get("Save-Data") === "on"));
 }
 
 /* The cache of this build, or null once a newer build's worker has dropped it (this worker is then obsolete:
@@ -192,10 +195,12 @@ function visitorIdle() {
   return visitorRequests ? new Promise((resume) => waiting.push(resume)) : Promise.resolve();
 }
 
-/* A page tells the worker it has loaded (sw-register.js): a first visit starts the background work here, as the
-   page was loaded before the worker ran. */
+/* A page tells the worker it has loaded (sw-register.js), and whether the browser saves data: a first visit starts
+   the background work here, as the page was loaded before the worker ran. */
 self.addEventListener("message", (event) => {
-  if (event.data !== "loaded" || !event.source) return;
+  const data = event.data;
+  if (!data || data.loaded !== true || !event.source) return;
+  if (data.saveData) savesData = true;
   event.waitUntil(adopt(localeOf(event.source.url), null).catch(() => {}));
 });
 

@@ -284,6 +284,24 @@ def test_visited_talk_page_loads_with_the_network_off_and_the_rest_of_its_langua
 
 
 @pytest.mark.browser
+def test_with_the_data_saver_on_only_visited_pages_are_saved(chromium: Any, served: tuple[Path, SiteServer]) -> None:
+    site, server = served
+    context = chromium.new_context()
+    page = context.new_page()
+    context.new_cdp_session(page).send("Emulation.setDataSaverOverride", {"dataSaverEnabled": True})
+    visit_until_controlled(page, f"{server.url}en/index.html")
+    page.goto(f"{server.url}en/talk/{TALK}/")
+    page.wait_for_timeout(3000)  # time enough to save the demo's 162 English files, as the tests above show
+
+    kept = cached(page, server)
+    shell = {path for path, _ in worker(site)[1]["shell"]}
+    assert page.evaluate("navigator.connection.saveData") is True
+    assert kept == {f"pretalx-static-{worker(site)[0]}": {*shell, "en/index.html", "en/offline.html",
+                                                           f"en/talk/{TALK}/index.html"}}
+    context.close()
+
+
+@pytest.mark.browser
 def test_opening_another_language_saves_that_language_too(chromium: Any, served: tuple[Path, SiteServer]) -> None:
     site, server = served
     context = chromium.new_context()
