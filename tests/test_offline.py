@@ -124,6 +124,24 @@ def test_same_input_gives_the_same_worker_and_a_change_gives_a_new_build_hash(of
     assert worker(renamed)[0] != worker(offline_site)[0]
 
 
+def test_a_theme_worker_without_the_placeholders_stops_the_build_and_leaves_the_site(
+        offline_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(offline_site, site)
+    before = tree(site)
+    theme = tmp_path / "theme"
+    theme.mkdir()  # a worker written for the previous --offline, which took one list of every file
+    (theme / "sw.js").write_text('const BUILD = "__PRETALX_STATIC_BUILD__";\nconst FILES = [/* __PRETALX_STATIC_FILES__ */];\n')
+    (tmp_path / "schedule-site.toml").write_text(f'static = ["{theme.as_posix()}"]\n')
+
+    code = cli.main(["--quiet", "--offline", "--out", str(site), "--config", str(tmp_path / "schedule-site.toml")])
+
+    assert code != 0
+    error = capsys.readouterr().err
+    assert "sw.js lacks the placeholders" in error and "__PRETALX_STATIC_SITE__" in error
+    assert tree(site) == before
+
+
 # ---- in Chromium ----------------------------------------------------------------------------------
 
 class SiteServer:
