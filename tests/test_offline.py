@@ -75,10 +75,10 @@ def test_shell_is_the_static_files_and_a_locale_manifest_lists_its_pages_calenda
     assert [path for path, _ in site["shell"]] == static
     assert site["locales"]["en"]["start"] == ["en/index.html", "en/offline.html"] == en[:2]
     own = {p.relative_to(offline_site).as_posix() for p in (offline_site / "en").rglob("*")
-           if p.suffix in {".html", ".ics"}}
-    # the search index too, and the root's pages (in the default locale, English here); not the frab and JSON
-    # feeds (for apps)
-    assert site["default"] == "en" and set(en) == own | {"en/search.js", "index.html", "404.html"}
+           if p.suffix in {".html", ".ics", ".js"}}  # pages, calendars, the search index and its shards
+    # and the root's pages (in the default locale, English here); not the frab and JSON feeds (for apps)
+    assert site["default"] == "en" and set(en) == own | {"index.html", "404.html"}
+    assert "en/search.js" in en and "en/schedule.ics" in en
     assert len(en) == len(set(en)) and not [path for path in en if path.endswith((".json", ".xml"))]
     html = [path for path in en if path.endswith(".html")]
     assert en[:len(html)] == html  # pages before feeds
@@ -473,7 +473,8 @@ def test_first_visit_to_39c3_downloads_the_shell_and_one_language_under_3_mb_the
 
     first_bytes = sum(length for _, length in first_visit)
     everything = sum(p.stat().st_size for p in congress_site.rglob("*") if p.is_file())
-    print(f"39C3 first visit: {len(first_visit)} files, {first_bytes} bytes (the whole site: {everything} bytes)")
+    print(f"39C3 first visit: {len(first_visit)} files, {first_bytes} bytes (the whole site: {everything} bytes):",
+          sorted(first_visit))
     assert first_bytes <= FIRST_VISIT_BUDGET
     assert at_install == {cache: {*(p for p, _ in described["shell"]), "en/index.html", "en/offline.html"}}
     assert not [path for path in later if path.startswith("de/")]  # one language, the visitor's
