@@ -21,7 +21,8 @@ const CACHE = PREFIX + BUILD;
 const ROOT = self.registration.scope; // the site's root: sw.js is served from there
 const NETWORK_WAIT_MS = 3000; // on bad Wi-Fi, show the kept page rather than wait
 const FILL_CONCURRENCY = 2; // background downloads at a time: enough on a good network, little on a bad one
-const COPY_BATCH = 50; // files copied from the previous build's cache at a time
+const COPY_BATCH = 50; // files copied from the previous build's cache at a time; downloads between two checks
+                       // that this build is still the current one
 
 const address = (path) => new URL(path, ROOT).href;
 const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
@@ -171,6 +172,7 @@ async function fillLocale(locale) {
   async function lane() {
     while (next < missing.length) {
       const path = missing[next++];
+      if (next % COPY_BATCH === 0 && !(await caches.has(CACHE))) return; // a newer build took over: stop
       await visitorIdle();
       await save(cache, path, "low"); // a failure (the network gone) stops the fill; the next visit resumes it
     }
