@@ -143,8 +143,10 @@ def render(plan: SitePlan, on_made: Callable[[str], None] | None = None) -> Plan
     # every path was checked as the plan claimed it: the files only take their planned order
     outputs = list(plan.outputs())
     site = Plan({o.path: made[o.path] for o in outputs}, {o.path: o.owner for o in outputs})
-    if plan.service_worker:  # last: its precache list and version cover every other file
-        site.add(offline.WORKER, offline.worker_for(site.files, plan.service_worker), "service worker")
-        if on_made:
-            on_made(offline.WORKER)
+    if plan.service_worker:  # last: its manifests and version cover every other file
+        for path, content, owner in offline.worker_files(site.files, plan.locale_of(), plan.service_worker,
+                                                         plan.locales):
+            site.add(path, content, owner)
+            if on_made:
+                on_made(path)
     return site

@@ -38,11 +38,13 @@ from .writer import Plan
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the site: its path (relative, POSIX), what it shows (for messages) and how to make its bytes."""
+    """One file of the site: its path (relative, POSIX), what it shows (for messages), how to make its bytes and
+    the locale it is in (None for files every locale shares: static files, media)."""
 
     path: str
     owner: str
     make: Callable[[], bytes]
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,11 @@ class SitePlan:
     service_worker: offline.ServiceWorker | None = None
     cards: frozenset[str] = frozenset()  # the keys of every social card (CardFace.key), to keep in the store
     cards_to_draw: int = 0  # how many card files this build draws: the others are read back from the store
+    locales: tuple[str, ...] = ()  # the site's, its default first
+
+    def locale_of(self) -> dict[str, str | None]:
+        """Every output's locale (None: shared by all locales), in declaration order."""
+        return {output.path: output.locale for output in self.outputs()}
 
     def outputs(self) -> Iterator[Output]:
         """Every output but the service worker, in declaration order."""
@@ -83,7 +90,7 @@ class SitePlan:
     @property
     def paths(self) -> list[str]:
         """Every planned path, the service worker's included, in declaration order."""
-        return [o.path for o in self.outputs()] + ([offline.WORKER] if self.service_worker else [])
+        return [o.path for o in self.outputs()] + (offline.generated_paths(self.locales) if self.service_worker else [])
 
 
 def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ...], *,
@@ -99,6 +106,7 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     if conference.default_locale not in locales:
         conference = dataclasses.replace(conference, default_locale=locales[0])
     conf = conference.indexed()
+    site_locales = (conf.default_locale, *(locale for locale in locales if locale != conf.default_locale))
     static_dirs = [*settings.static_dirs, DEFAULT_STATIC]
     worker = offline.service_worker(static_dirs) if settings.offline else None
     env = environment([*settings.templates_dirs, DEFAULT_TEMPLATES])
@@ -120,7 +128,7 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
 
     def page(job: PageJob, weight: int | None = None) -> None:
         declare(job.weight if weight is None else weight,
-                [Output(job.path, job.owner, functools.partial(html.render, job))])
+                [Output(job.path, job.owner, functools.partial(html.render, job), job.locale)])
 
     # the root's language chooser and the 404 page: cheap, made first in the build's own process
     page(PageJob("root.html", "index.html", conf.default_locale, "root index", {}), weight=0)
@@ -131,12 +139,12 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
         declare(slots * 2 // 5, ical_feeds(conf, locale, base_url, stamp, revised))
         declare(slots * 3 // 5, frab_feeds(conf, locale, base_url))
         declare(slots // 5, [Output(urls.json_feed(locale), "JSON feed",
-                                    functools.partial(_json_feed, conf, locale, base_url))])
+                                    functools.partial(_json_feed, conf, locale, base_url), locale)])
         terms = full_text(conf, locale)  # now: its shard names are paths
         declare(slots // 10, [Output(urls.search_index(locale), f"search index {locale}",
-                                     functools.partial(search_index, conf, locale, base_url, sorted(terms))),
+                                     functools.partial(search_index, conf, locale, base_url, sorted(terms)), locale),
                               *(Output(urls.search_shard(locale, name), f"search shard {name} {locale}",
-                                       functools.partial(shard_script, name, words))
+                                       functools.partial(shard_script, name, words), locale)
                                 for name, words in sorted(terms.items()))])
     # a page in every locale before the next page (a session's text is rendered once, then taken from the
     # worker's cache for the other locales)
@@ -159,8 +167,11 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     if worker:
         declare(0, [Output(urls.static(offline.REGISTER), f"static file {offline.REGISTER}",
                            _given(worker.register))])
-        claims.claim(offline.WORKER, "service worker")
-    return SitePlan(tuple(jobs), worker, frozenset(cards), sum(cards.values()))
+        for locale in locales:  # what the worker shows for a page of the locale it has not saved
+            page(PageJob("offline.html", urls.offline_page(locale), locale, f"offline page {locale}", {}), weight=0)
+        for path in offline.generated_paths(site_locales):
+            claims.claim(path, "service worker")
+    return SitePlan(tuple(jobs), worker, frozenset(cards), sum(cards.values()), site_locales)
 
 
 CARD_WEIGHT = 3  # drawing a card costs about three session pages (39C3: 3.7 ms of CPU against 0.5-2.9 ms)
@@ -188,7 +199,7 @@ def social_cards(conf: Conference, locales: tuple[str, ...], store: CardStore,
             drawn += not stored
         together = functools.cache(functools.partial(store.cards, faces))
         declare(CARD_WEIGHT * drawn, [Output(urls.card(locale, session.code), f"social card of session {session.code}",
-                                             functools.partial(_nth, together, index))
+                                             functools.partial(_nth, together, index), locale)
                                       for index, locale in enumerate(locales)])
     found.check()
     return cards
@@ -238,7 +249,7 @@ def ical_feeds(conf: Conference, locale: str, base_url: str | None, stamp: dt.da
                                                     revisions=revised))
 
     def feed(path: str, owner: str, entries: Iterable[Entry], scope: str, title: str = "") -> Output:
-        return Output(path, owner, functools.partial(_calendar, renderer, entries, scope, title))
+        return Output(path, owner, functools.partial(_calendar, renderer, entries, scope, title), locale)
 
     def t(value: Multilingual) -> str:
         return choose(value, locale, conf.default_locale)
@@ -265,8 +276,8 @@ def ical_feeds(conf: Conference, locale: str, base_url: str | None, stamp: dt.da
 def frab_feeds(conf: Conference, locale: str, base_url: str | None) -> list[Output]:
     """The frab/c3voc schedule of `locale`, as XML and as JSON, from one document."""
     document = functools.cache(lambda: FrabDocument(conf, locale, base_url=base_url).document())
-    return [Output(urls.frab_xml(locale), "frab XML", lambda: to_xml(document())),
-            Output(urls.frab_json(locale), "frab JSON", lambda: to_json(document()))]
+    return [Output(urls.frab_xml(locale), "frab XML", lambda: to_xml(document()), locale),
+            Output(urls.frab_json(locale), "frab JSON", lambda: to_json(document()), locale)]
 
 
 def static_files(directories: list[Path]) -> list[tuple[str, bytes]]:

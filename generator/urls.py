@@ -121,6 +121,16 @@ def search_page(lang: str) -> str:
     return f"{segment(lang)}/search/index.html"
 
 
+def offline_page(lang: str) -> str:
+    """With --offline: what the service worker shows, with status 404, for a page of one locale it has not saved."""
+    return f"{segment(lang)}/offline.html"
+
+
+def offline_manifest(lang: str) -> str:
+    """With --offline: the files of one locale the service worker saves in the background, with their digests."""
+    return f"{segment(lang)}/offline.json"
+
+
 def static(name: str) -> str:
     """A static asset."""
     return f"static/{name}"
