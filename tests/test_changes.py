@@ -1,0 +1,216 @@
+"""What changed since the last release: frab files built one after the other into one site (the versions kept in
+the cache folder), and a lab event of our own with a second released version. The expected changes come from
+comparing the two input files here, with plain dict code, never from generator.changelog."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import lxml.html
+import pytest
+import requests
+from conftest import skip_or_fail
+from support.data import load_fixture
+from support.lab import LabDriver, lab_dir, missing
+from support.site import tree
+
+from generator.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures" / "changes"
+
+
+def build(source: Path | str, out: Path, *extra: str) -> int:
+    return main([str(source), "--out", str(out), "--cache-dir", str(out.parent / "cache"), "--quiet", *extra])
+
+
+def frab_events(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every event of a frab schedule.json by guid, with its room."""
+    return {event["guid"]: dict(event, room=room)
+            for day in document["schedule"]["conference"]["days"] for room, events in day["rooms"].items()
+            for event in events}
+
+
+def expected_changes(v1: dict[str, Any], v2: dict[str, Any]) -> dict[str, set[str]]:
+    """Titles by kind of change, read from the two files: added, removed, moved (start or room), retitled."""
+    old, new = frab_events(v1), frab_events(v2)
+    return {"added": {new[g]["title"] for g in new.keys() - old.keys()},
+            "removed": {old[g]["title"] for g in old.keys() - new.keys()},
+            "moved": {new[g]["title"] for g in new.keys() & old.keys()
+                      if (dt.datetime.fromisoformat(new[g]["date"]), new[g]["room"])
+                      != (dt.datetime.fromisoformat(old[g]["date"]), old[g]["room"])},
+            "retitled": {new[g]["title"] for g in new.keys() & old.keys() if new[g]["title"] != old[g]["title"]}}
+
+
+def listed_changes(page: Path, version: str) -> dict[str, set[str]]:
+    """Titles by kind of change on a Changes page, for the version whose heading names `version`."""
+    html = lxml.html.parse(str(page)).getroot()
+    section = next(s for s in html.iter("section") if version in s.findtext("h2", ""))
+    found: dict[str, set[str]] = {}
+    for item in section.iter("li"):
+        title = item.xpath("./a|./span[@dir]")[0].text_content()
+        found.setdefault(item.get("class"), set()).add(title)
+    return found
+
+
+def write(document: dict[str, Any], path: Path) -> Path:
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+# ---- frab: one version per file, the versions kept in the cache folder -----------------------------------------
+
+def test_a_moved_frab_session_is_listed_on_the_changes_page_and_marked_on_its_pages(tmp_path):
+    v1, v2 = (json.loads((FIXTURES / f"moved-v{n}.json").read_text()) for n in (1, 2))
+    site = tmp_path / "site"
+
+    assert build(FIXTURES / "moved-v1.json", site) == 0
+    assert build(FIXTURES / "moved-v2.json", site) == 0
+
+    expected = {kind: titles for kind, titles in expected_changes(v1, v2).items() if titles}
+    assert expected == {"moved": {"A talk that gets moved"}}
+    assert listed_changes(site / "en/changes/index.html", v2["schedule"]["version"]) == expected
+    talk = (site / "en/talk/601/index.html").read_text()
+    day = (site / "en/day/2026-06-12/index.html").read_text()
+    assert "moved from 10:00, Hall A" in talk
+    assert "moved from 10:00, Hall A" in day
+    assert "What changed" in (site / "en/index.html").read_text()
+
+
+def test_the_changes_feed_is_valid_atom_with_one_entry_per_version_newest_first(tmp_path):
+    site = tmp_path / "site"
+    build(FIXTURES / "moved-v1.json", site, "--base-url", "https://schedule.example.org/bh/")
+    build(FIXTURES / "moved-v2.json", site, "--base-url", "https://schedule.example.org/bh/")
+
+    feed = feedparser.parse((site / "en/changes.atom").read_bytes())
+
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert [e.title for e in feed.entries] == ["Version v2 - talk moved", "Version v1 - first release"]
+    assert all(e.id.startswith("urn:uuid:") for e in feed.entries)
+    assert len({e.id for e in feed.entries}) == 2
+    assert feed.entries[0].link == "https://schedule.example.org/bh/en/changes/#v2"
+    assert feed.entries[0].updated_parsed > feed.entries[1].updated_parsed
+    assert "A talk that gets moved" in feed.entries[0].content[0].value
+    page = lxml.html.parse(str(site / "en/index.html")).getroot()
+    assert page.xpath("//link[@rel='alternate'][@type='application/atom+xml']/@href") == ["changes.atom"]
+
+
+def test_entry_ids_and_dates_come_from_the_event_and_version_not_from_the_build(tmp_path):
+    feeds = []
+    for name in ("one", "two"):  # two folders, two caches, built at different moments
+        site = tmp_path / name / "site"
+        build(FIXTURES / "moved-v1.json", site)
+        build(FIXTURES / "moved-v2.json", site)
+        feeds.append(feedparser.parse((site / "en/changes.atom").read_bytes()))
+
+    assert [(e.id, e.updated) for e in feeds[0].entries] == [(e.id, e.updated) for e in feeds[1].entries]
+
+
+def test_a_rebuild_of_the_second_version_gives_the_same_bytes(tmp_path):
+    site = tmp_path / "site"
+    build(FIXTURES / "moved-v1.json", site)
+    build(FIXTURES / "moved-v2.json", site)
+    before = tree(site)
+
+    assert build(FIXTURES / "moved-v2.json", site) == 0
+
+    assert tree(site) == before
+
+
+def test_versions_derived_from_a_real_schedule_list_what_the_files_differ_in(tmp_path):
+    # divoc_r2r (a real pretalx frab export): v2 moves one session an hour later, drops one, adds one, retitles one
+    v1 = load_fixture("divoc_r2r/schedule.json")
+    v2 = copy.deepcopy(v1)
+    rooms = [events for day in v2["schedule"]["conference"]["days"] for events in day["rooms"].values() if events]
+    moved, dropped, retitled = rooms[0][0], rooms[0][1], rooms[1][0]
+    moved["date"] = (dt.datetime.fromisoformat(moved["date"]) + dt.timedelta(hours=1)).isoformat()
+    moved["start"] = dt.datetime.fromisoformat(moved["date"]).strftime("%H:%M")
+    rooms[0].remove(dropped)
+    retitled["title"] = retitled["title"] + " (new title)"
+    added = copy.deepcopy(dropped)
+    added.update(guid="0e5c5a4e-7c55-4a52-9d39-000000000001", id=990001, code="ADDED1", slug="added-990001",
+                 title="A session added in v2", url=dropped["url"].rstrip("/") + "-added/")
+    rooms[1].append(added)
+    v2["schedule"]["version"] = "v2 derived"
+    site = tmp_path / "site"
+
+    assert build(write(v1, tmp_path / "v1.json"), site) == 0
+    assert build(write(v2, tmp_path / "v2.json"), site) == 0
+
+    expected = {kind: titles for kind, titles in expected_changes(v1, v2).items() if titles}
+    assert expected == {"added": {"A session added in v2"}, "removed": {dropped["title"]}, "moved": {moved["title"]},
+                        "retitled": {retitled["title"]}}
+    assert listed_changes(site / "en/changes/index.html", "v2 derived") == expected
+
+
+def test_a_lost_history_record_starts_again_without_inventing_changes(tmp_path):
+    site = tmp_path / "site"
+    build(FIXTURES / "moved-v1.json", site)
+    for record in (tmp_path / "cache" / "history").iterdir():
+        record.write_text("{not json")
+
+    assert build(FIXTURES / "moved-v2.json", site) == 0
+
+    html = lxml.html.parse(str(site / "en/changes/index.html")).getroot()
+    assert [h.text.strip() for h in html.iter("h2")] == ["Version v2 - talk moved"]
+    assert "moved from" not in (site / "en/talk/601/index.html").read_text()
+
+
+def public(pretalx_url: str, slug: str, collection: str) -> list[dict[str, Any]]:
+    """Every object of one of the event's API collections, as an anonymous visitor sees it."""
+    found, page = [], f"{pretalx_url}/api/events/{slug}/{collection}/"
+    while page:
+        answer = requests.get(page, timeout=60).json()
+        found += answer["results"]
+        page = answer["next"]
+    return found
+
+
+# ---- the lab: an event of our own with a second released version ----------------------------------------------
+
+@pytest.mark.live
+def test_live_the_changes_page_and_feed_list_exactly_the_moved_cancelled_and_added_session(pretalx_url, tmp_path):
+    folder = lab_dir()
+    reason = missing(folder)
+    if reason:
+        skip_or_fail(reason)
+    prefix = f"chg-{os.getpid()}-"
+    slug = f"{prefix}a"
+    driver = LabDriver(folder, prefix)
+    try:
+        driver.send("import", slug=slug, file=str(FIXTURES / "lab-v1.schedule.json"))
+        site = tmp_path / "site"
+        assert build(f"{pretalx_url}/{slug}/", site, "--locale", "en") == 0
+        v1 = {s["title"]: s["code"] for s in public(pretalx_url, slug, "submissions")}
+        slots_v1 = {s["submission"]: s for s in public(pretalx_url, slug, "slots")}
+
+        added = driver.send("revise", slug=slug, version="v2", move=v1["Moves to the afternoon"], minutes=240,
+                            room="Hall B", cancel=v1["Gets cancelled"], add="A session added in v2")["added"]
+        assert build(f"{pretalx_url}/{slug}/", site, "--locale", "en") == 0
+        slots_after = public(pretalx_url, slug, "slots")
+    finally:
+        driver.send("delete", slug=slug)
+        driver.close()
+
+    # what the API said before and after, compared here: one moved, one gone (pretalx: cancelled), one new
+    v2 = {s["submission"]: s for s in slots_after}
+    assert set(slots_v1) - set(v2) == {v1["Gets cancelled"]}
+    assert set(v2) - set(slots_v1) == {added}
+    assert {c for c in set(v2) & set(slots_v1) if (v2[c]["start"], v2[c]["room"])
+            != (slots_v1[c]["start"], slots_v1[c]["room"])} == {v1["Moves to the afternoon"]}
+    expected = {"moved": {"Moves to the afternoon"}, "cancelled": {"Gets cancelled"},
+                "added": {"A session added in v2"}}
+    assert listed_changes(site / "en/changes/index.html", "v2") == expected
+    feed = feedparser.parse((site / "en/changes.atom").read_bytes())
+    assert not feed.bozo
+    assert [e.title for e in feed.entries] == ["Version v2", "Version v1"]
+    newest = lxml.html.fragment_fromstring(feed.entries[0].content[0].value, create_parent="div")
+    assert {li.get("class"): li.xpath("./a|./span[@dir]")[0].text_content() for li in newest.iter("li")} == {
+        kind: next(iter(titles)) for kind, titles in expected.items()}
+    assert "moved from" in (site / f"en/talk/{v1['Moves to the afternoon']}/index.html").read_text()
