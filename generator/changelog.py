@@ -2,8 +2,8 @@
 with other speakers, per version, as pretalx's changelog shows them (pretalx `schedule/models/schedule.py`,
 `Schedule.changes`: `new_talks`, `canceled_talks`, `moved_talks`).
 
-A version is a `ScheduleVersion`: what each scheduled occurrence looked like in it (an `Appearance`). Where the
-versions come from is not this module's business (history.py keeps the ones a build has seen). Instants are UTC;
+A version is a model.ScheduleVersion: what each scheduled occurrence looked like in it (an Appearance). Where the
+versions come from is not this module's business (pretalx lists them; history.py keeps the ones a build has seen). Instants are UTC;
 pages show them in the event's zone.
 """
 
@@ -13,46 +13,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .model import Conference, Multilingual
+from .model import Appearance, Conference, ScheduleVersion
 
-# pretalx's own changelog calls a session that a new version no longer lists "canceled" (`Schedule.changes`);
-# frab says nothing about why a session is gone, so there it is "removed"
-SOURCES_THAT_CANCEL_BY_DROPPING = frozenset({"pretalx", "pretalx-legacy"})
-
-
-@dataclass(frozen=True)
-class Appearance:
-    """One scheduled occurrence as one version shows it.
-
-    `key` is the occurrence's Entry.key (a session's code, suffixed for its extra slots); `start` and `end` are
-    UTC instants; `room` the room's name as that version had it; `speakers` the names in the session's order."""
-
-    key: str
-    code: str
-    title: Multilingual
-    start: dt.datetime
-    end: dt.datetime
-    room: Multilingual
-    speakers: tuple[str, ...] = ()
-    cancelled: bool = False
-
-
-@dataclass(frozen=True)
-class ScheduleVersion:
-    """One released version: its name, its `updated` instant (UTC: the release where the source has one, see
-    history.py), and every occurrence it lists, sorted by key."""
-
-    name: str
-    updated: dt.datetime
-    appearances: tuple[Appearance, ...]
-
-    def by_key(self) -> dict[str, Appearance]:
-        """The appearances by occurrence key."""
-        return {a.key: a for a in self.appearances}
-
-    def same_schedule(self, other: ScheduleVersion) -> bool:
-        """True when both list the same occurrences alike (names and stamps aside)."""
-        return self.appearances == other.appearances
 
 
 @dataclass(frozen=True)
@@ -125,9 +87,11 @@ def compare(before: ScheduleVersion | None, after: ScheduleVersion, number: int,
                    speakers_changed=_moves_in_order(speakers))
 
 
-def changelog(versions: Sequence[ScheduleVersion], source_kind: str = "") -> tuple[Changes, ...]:
-    """The changes of every version against the one before, newest first (as the Changes page lists them)."""
-    dropped_is_cancelled = source_kind in SOURCES_THAT_CANCEL_BY_DROPPING
+def changelog(versions: Sequence[ScheduleVersion], *, dropped_is_cancelled: bool = False) -> tuple[Changes, ...]:
+    """The changes of every version against the one before, newest first (as the Changes page lists them).
+    `dropped_is_cancelled`: the source is pretalx (its API or its exports: Conference.by_pretalx), whose own
+    changelog calls a session that a new version no longer lists "canceled" (`Schedule.changes`); elsewhere
+    nothing says why a session is gone, so it is "removed"."""
     result = [compare(versions[i - 1] if i else None, version, i + 1, dropped_is_cancelled=dropped_is_cancelled)
               for i, version in enumerate(versions)]
     return tuple(reversed(result))

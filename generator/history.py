@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import replace_file
-from .changelog import Appearance, ScheduleVersion
-from .model import Multilingual
+from .model import Appearance, Multilingual, ScheduleVersion
 
 log = logging.getLogger(__name__)
 

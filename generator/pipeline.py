@@ -80,11 +80,15 @@ def build(settings: Settings, session: requests.Session | None = None,
     record = revisions.record_path(settings.cache_dir, settings.out)
     stamp = feed_stamp(conference, settings.source_date_epoch)
     revised = revisions.revise(conference, revisions.load(record), stamp)
-    # the schedule versions built into this folder before, and this one: the Changes page and feed
+    # the versions released before this one (pretalx lists them; for other sources, those built into this folder
+    # before, kept in the cache folder), and this one: the Changes page and feed
     seen = history.record_path(settings.cache_dir, settings.out, conference.slug)
-    versions = history.advance(history.load(seen), changelog.version_of(conference, version_name(conference), stamp))
+    current = changelog.version_of(conference, version_name(conference), stamp)
+    versions = history.advance(history.load(seen), current) if conference.history is None \
+        else (*conference.history, current)  # each of pretalx's releases is a version, even one that moved nothing
     plan = plan_site(mirror.applied_to(conference) if mirror else conference, settings, locales,
-                     revised=revised, mirror=mirror, changes=changelog.changelog(versions, conference.source_kind))
+                     revised=revised, mirror=mirror,
+                     changes=changelog.changelog(versions, dropped_is_cancelled=conference.by_pretalx))
     progress.phase("render", "files")
     plan_files = render(plan, on_made=progress.tick)
     if settings.cards:

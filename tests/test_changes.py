@@ -8,6 +8,7 @@ import copy
 import datetime as dt
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -174,8 +175,10 @@ def public(pretalx_url: str, slug: str, collection: str) -> list[dict[str, Any]]
 
 # ---- the lab: an event of our own with a second released version ----------------------------------------------
 
-@pytest.mark.live
-def test_live_the_changes_page_and_feed_list_exactly_the_moved_cancelled_and_added_session(pretalx_url, tmp_path):
+@pytest.fixture(scope="module")
+def lab_versions(pretalx_url, tmp_path_factory) -> Iterator[dict[str, Any]]:
+    """A lab event of our own: version 1 imported from lab-v1.schedule.json, version 2 released with one session
+    moved, one cancelled and one added. Gives its URL, its frab export and API slots at each version, the codes."""
     folder = lab_dir()
     reason = missing(folder)
     if reason:
@@ -183,34 +186,79 @@ def test_live_the_changes_page_and_feed_list_exactly_the_moved_cancelled_and_add
     prefix = f"chg-{os.getpid()}-"
     slug = f"{prefix}a"
     driver = LabDriver(folder, prefix)
+    work = tmp_path_factory.mktemp("lab-changes")
     try:
         driver.send("import", slug=slug, file=str(FIXTURES / "lab-v1.schedule.json"))
-        site = tmp_path / "site"
-        assert build(f"{pretalx_url}/{slug}/", site, "--locale", "en") == 0
-        v1 = {s["title"]: s["code"] for s in public(pretalx_url, slug, "submissions")}
-        slots_v1 = {s["submission"]: s for s in public(pretalx_url, slug, "slots")}
-
-        added = driver.send("revise", slug=slug, version="v2", move=v1["Moves to the afternoon"], minutes=240,
-                            room="Hall B", cancel=v1["Gets cancelled"], add="A session added in v2")["added"]
-        assert build(f"{pretalx_url}/{slug}/", site, "--locale", "en") == 0
-        slots_after = public(pretalx_url, slug, "slots")
+        seen: dict[str, Any] = {"url": f"{pretalx_url}/{slug}/", "work": work}
+        seen["codes"] = {s["title"]: s["code"] for s in public(pretalx_url, slug, "submissions")}
+        seen["slots v1"] = {s["submission"]: s for s in public(pretalx_url, slug, "slots")}
+        seen["frab v1"] = write_bytes(export(pretalx_url, slug), work / "v1.json")
+        # a site built at version 1, to be built again at version 2 with the same cache folder
+        assert build(seen["url"], work / "followed" / "site", "--locale", "en") == 0
+        seen["added"] = driver.send("revise", slug=slug, version="v2", move=seen["codes"]["Moves to the afternoon"],
+                                    minutes=240, room="Hall B", cancel=seen["codes"]["Gets cancelled"],
+                                    add="A session added in v2")["added"]
+        seen["slots v2"] = {s["submission"]: s for s in public(pretalx_url, slug, "slots")}
+        seen["frab v2"] = write_bytes(export(pretalx_url, slug), work / "v2.json")
+        assert build(seen["url"], work / "followed" / "site", "--locale", "en") == 0
+        assert build(seen["url"], work / "fresh" / "site", "--locale", "en") == 0  # no cache: pretalx's history
+        yield seen
     finally:
         driver.send("delete", slug=slug)
         driver.close()
 
-    # what the API said before and after, compared here: one moved, one gone (pretalx: cancelled), one new
-    v2 = {s["submission"]: s for s in slots_after}
-    assert set(slots_v1) - set(v2) == {v1["Gets cancelled"]}
-    assert set(v2) - set(slots_v1) == {added}
-    assert {c for c in set(v2) & set(slots_v1) if (v2[c]["start"], v2[c]["room"])
-            != (slots_v1[c]["start"], slots_v1[c]["room"])} == {v1["Moves to the afternoon"]}
-    expected = {"moved": {"Moves to the afternoon"}, "cancelled": {"Gets cancelled"},
+
+def export(pretalx_url: str, slug: str) -> bytes:
+    answer = requests.get(f"{pretalx_url}/{slug}/schedule/export/schedule.json", timeout=60)
+    answer.raise_for_status()
+    return answer.content
+
+
+def write_bytes(content: bytes, path: Path) -> Path:
+    path.write_bytes(content)
+    return path
+
+
+LAB_EXPECTED = {"moved": {"Moves to the afternoon"}, "cancelled": {"Gets cancelled"},
                 "added": {"A session added in v2"}}
-    assert listed_changes(site / "en/changes/index.html", "v2") == expected
-    feed = feedparser.parse((site / "en/changes.atom").read_bytes())
+
+
+@pytest.mark.live
+def test_live_the_lab_api_shows_one_session_moved_one_gone_and_one_new(lab_versions):
+    # what the API said before and after, compared here
+    v1, v2, codes = lab_versions["slots v1"], lab_versions["slots v2"], lab_versions["codes"]
+
+    assert set(v1) - set(v2) == {codes["Gets cancelled"]}
+    assert set(v2) - set(v1) == {lab_versions["added"]}
+    assert {c for c in set(v2) & set(v1) if (v2[c]["start"], v2[c]["room"]) != (v1[c]["start"], v1[c]["room"])} \
+        == {codes["Moves to the afternoon"]}
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("site", ["fresh", "followed"], ids=["from-pretalx-history", "built-at-each-version"])
+def test_live_the_changes_page_and_feed_list_exactly_the_moved_cancelled_and_added_session(lab_versions, site):
+    folder = lab_versions["work"] / site / "site"
+
+    feed = feedparser.parse((folder / "en/changes.atom").read_bytes())
+
+    assert listed_changes(folder / "en/changes/index.html", "v2") == LAB_EXPECTED
     assert not feed.bozo
     assert [e.title for e in feed.entries] == ["Version v2", "Version v1"]
     newest = lxml.html.fragment_fromstring(feed.entries[0].content[0].value, create_parent="div")
     assert {li.get("class"): li.xpath("./a|./span[@dir]")[0].text_content() for li in newest.iter("li")} == {
-        kind: next(iter(titles)) for kind, titles in expected.items()}
-    assert "moved from" in (site / f"en/talk/{v1['Moves to the afternoon']}/index.html").read_text()
+        kind: next(iter(titles)) for kind, titles in LAB_EXPECTED.items()}
+    before = next(e for e in frab_events(json.loads((FIXTURES / "lab-v1.schedule.json").read_text())).values()
+                  if e["title"] == "Moves to the afternoon")
+    moved = (folder / f"en/talk/{lab_versions['codes']['Moves to the afternoon']}/index.html").read_text()
+    assert f"moved from {before['start']}, {before['room']}" in moved
+
+
+@pytest.mark.live
+def test_live_pretalx_exports_of_v1_then_v2_give_the_changes_of_pretalx_history(lab_versions, tmp_path):
+    site = tmp_path / "site"
+    assert build(lab_versions["frab v1"], site) == 0
+    assert build(lab_versions["frab v2"], site) == 0
+
+    from_files = (site / "en/changes/index.html")
+    from_pretalx = lab_versions["work"] / "fresh" / "site" / "en/changes/index.html"
+    assert listed_changes(from_files, "v2") == listed_changes(from_pretalx, "v2") == LAB_EXPECTED

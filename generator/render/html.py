@@ -18,10 +18,10 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import i18n, urls
-from ..changelog import Appearance, Changes
+from ..changelog import Changes
 from ..errors import ThemeError
 from ..i18n import choose
-from ..model import Conference, Entry, Multilingual, Room, Track
+from ..model import Appearance, Conference, Entry, Multilingual, Room, Track
 from .fragments import Fragments
 from .markup import render_markdown
 from .search import script_json

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from .. import i18n, timezones, urls
 from ..i18n import choose
-from ..changelog import Appearance
-from ..model import Conference, Entry, Multilingual
+from ..model import Appearance, Conference, Entry, Multilingual
 
 
 @dataclass(frozen=True, slots=True)
