@@ -201,7 +201,8 @@ def lab_versions(pretalx_url, tmp_path_factory) -> Iterator[dict[str, Any]]:
         seen["slots v2"] = {s["submission"]: s for s in public(pretalx_url, slug, "slots")}
         seen["frab v2"] = write_bytes(export(pretalx_url, slug), work / "v2.json")
         assert build(seen["url"], work / "followed" / "site", "--locale", "en") == 0
-        assert build(seen["url"], work / "fresh" / "site", "--locale", "en") == 0  # no cache: pretalx's history
+        assert build(seen["url"], work / "fresh" / "site", "--locale", "en",  # no cache: pretalx's history
+                     "--save-snapshot", str(work / "v2.snapshot.json")) == 0
         yield seen
     finally:
         driver.send("delete", slug=slug)
@@ -262,3 +263,42 @@ def test_live_pretalx_exports_of_v1_then_v2_give_the_changes_of_pretalx_history(
     from_files = (site / "en/changes/index.html")
     from_pretalx = lab_versions["work"] / "fresh" / "site" / "en/changes/index.html"
     assert listed_changes(from_files, "v2") == listed_changes(from_pretalx, "v2") == LAB_EXPECTED
+
+
+def test_pages_that_show_changes_pass_the_nu_checker(tmp_path):
+    from test_html_valid import vnu_errors
+
+    site = tmp_path / "site"
+    build(FIXTURES / "moved-v1.json", site)
+    build(FIXTURES / "moved-v2.json", site)
+
+    assert vnu_errors([site / "en/changes/index.html", site / "en/talk/601/index.html",
+                       site / "en/day/2026-06-12/index.html", site / "en/index.html"]) == []
+
+
+@pytest.mark.live
+def test_live_a_snapshot_keeps_pretalx_history_and_rebuilds_the_same_changes_offline(lab_versions, tmp_path):
+    site = tmp_path / "site"
+
+    assert build(lab_versions["work"] / "v2.snapshot.json", site, "--locale", "en") == 0
+
+    fresh = lab_versions["work"] / "fresh" / "site"
+    assert (site / "en/changes/index.html").read_bytes() == (fresh / "en/changes/index.html").read_bytes()
+    assert (site / "en/changes.atom").read_bytes() == (fresh / "en/changes.atom").read_bytes()
+
+
+@pytest.mark.parametrize("feed", [
+    b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><title>New schedule (v1.1)</title>'
+    b'<link href="https://p.example.org/con/schedule/changelog/#v1.1" rel="alternate"/>'
+    b'<published>2026-03-02T11:00:00+00:00</published></entry></feed>',
+    b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>New schedule (v1.1)</title>'
+    b'<link>https://p.example.org/con/schedule/changelog/#v1.1</link>'
+    b'<pubDate>Mon, 02 Mar 2026 11:00:00 +0000</pubDate></item></channel></rss>',
+], ids=["atom-pretalx-2025-and-later", "rss-older-pretalx"])
+def test_pretalx_schedule_feeds_name_each_release_and_its_time(feed):
+    from generator.sources.pretalx_history import read_feed
+
+    releases = read_feed(feed, "feed.xml")
+
+    assert [(r["version"], dt.datetime.fromisoformat(r["published"])) for r in releases] == [
+        ("v1.1", dt.datetime(2026, 3, 2, 11, tzinfo=dt.UTC))]
