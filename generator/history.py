@@ -1,10 +1,9 @@
 """The released versions of a schedule that builds into one site have seen, kept in the cache folder.
 
-A frab/c3voc file (and a build from pretalx's public API, which lists only the current schedule to anonymous
-visitors: pretalx `api/views/schedule.py`, `ScheduleViewSet.get_queryset`) holds one version. So each build
-into an output folder appends the version it built to a record in the cache folder (`--cache-dir`, beside the
-calendar revisions of revisions.py, and kept between runs by the shipped GitHub Pages workflow), when its
-schedule differs from the last one recorded. The Changes page and feed are made from that record; losing the
+A frab/c3voc file holds one version (and so does a pretalx that does not serve its earlier versions publicly:
+sources/pretalx_history.py reads them where it does). So each build into an output folder appends the version
+it built to a record in the cache folder (`--cache-dir`, beside the calendar revisions of revisions.py, and kept
+between runs by the shipped GitHub Pages workflow), when its schedule differs from the last one recorded. The Changes page and feed are made from that record; losing the
 cache folder loses the versions before the next build (README, "What changed").
 
 Nothing reads the clock. A version's `updated` is the schedule's release instant where the source has one;
