@@ -302,3 +302,33 @@ def test_pretalx_schedule_feeds_name_each_release_and_its_time(feed):
 
     assert [(r["version"], dt.datetime.fromisoformat(r["published"])) for r in releases] == [
         ("v1.1", dt.datetime(2026, 3, 2, 11, tzinfo=dt.UTC))]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation_on_the_changes_page_and_a_moved_session(chromium, tmp_path, scheme):
+    from test_accessibility import AXE
+
+    from generator.serve import PreviewServer
+
+    if not AXE.is_file():
+        skip_or_fail(f"axe-core is missing at {AXE} (run npm install; .ci/run does it)")
+    site = tmp_path / "site"
+    build(FIXTURES / "moved-v1.json", site)
+    build(FIXTURES / "moved-v2.json", site)
+    server = PreviewServer(site).start()
+    serious = []
+    try:
+        context = chromium.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        for path in ("en/changes/index.html", "en/talk/601/index.html", "en/day/2026-06-12/index.html"):
+            page = context.new_page()
+            assert page.goto(server.url + path).ok, path
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+            serious += [f"{path}: {v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
+                        if v["impact"] in {"serious", "critical"}]
+        context.close()
+    finally:
+        server.stop()
+
+    assert serious == []
