@@ -201,6 +201,41 @@ class Day:
 
 
 @dataclass(frozen=True)
+class Appearance:
+    """One scheduled occurrence as one version shows it.
+
+    `key` is the occurrence's Entry.key (a session's code, suffixed for its extra slots); `start` and `end` are
+    UTC instants; `room` the room's name as that version had it; `speakers` the names in the session's order."""
+
+    key: str
+    code: str
+    title: Multilingual
+    start: dt.datetime
+    end: dt.datetime
+    room: Multilingual
+    speakers: tuple[str, ...] = ()
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class ScheduleVersion:
+    """One released version: its name, its `updated` instant (UTC: the release where the source has one, see
+    history.py), and every occurrence it lists, sorted by key."""
+
+    name: str
+    updated: dt.datetime
+    appearances: tuple[Appearance, ...]
+
+    def by_key(self) -> dict[str, Appearance]:
+        """The appearances by occurrence key."""
+        return {a.key: a for a in self.appearances}
+
+    def same_schedule(self, other: ScheduleVersion) -> bool:
+        """True when both list the same occurrences alike (names and stamps aside)."""
+        return self.appearances == other.appearances
+
+
+@dataclass(frozen=True)
 class Conference:
     """Everything the site shows about one event."""
 
@@ -224,6 +259,10 @@ class Conference:
     source_kind: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
     color: str | None = None  # the event's own colour (pretalx `primary_color`), validated "#rrggbb", or None
+    # the versions released before this one, oldest first, where the source lists them (pretalx's public schedule
+    # feed and versioned schedules); None where it does not (a frab file: history.py keeps those a build has seen)
+    history: tuple[ScheduleVersion, ...] | None = None
+    by_pretalx: bool = False  # the source is pretalx: its API, or an export it made (frab `generator`)
 
     # ---- lookups -------------------------------------------------------
     def indexed(self) -> Conference:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import requests
 
-from . import media, mixed_content, offline, parallel, revisions, shrink, sources
+from . import changelog, history, media, mixed_content, offline, parallel, revisions, shrink, sources
 from .buildkey import build_key, recalled, remember
 from .cardstore import CardStore
 from .config import Settings
@@ -78,9 +78,17 @@ def build(settings: Settings, session: requests.Session | None = None,
     mirror = media.mirror(conference, settings, session) if settings.mirror_media else None
     # what each VEVENT looked like at the last build into this folder: a changed one gets a higher SEQUENCE
     record = revisions.record_path(settings.cache_dir, settings.out)
-    revised = revisions.revise(conference, revisions.load(record), feed_stamp(conference, settings.source_date_epoch))
+    stamp = feed_stamp(conference, settings.source_date_epoch)
+    revised = revisions.revise(conference, revisions.load(record), stamp)
+    # the versions released before this one (pretalx lists them; for other sources, those built into this folder
+    # before, kept in the cache folder), and this one: the Changes page and feed
+    seen = history.record_path(settings.cache_dir, settings.out, conference.slug)
+    current = changelog.version_of(conference, version_name(conference), stamp)
+    versions = history.advance(history.load(seen), current) if conference.history is None \
+        else (*conference.history, current)  # each of pretalx's releases is a version, even one that moved nothing
     plan = plan_site(mirror.applied_to(conference) if mirror else conference, settings, locales,
-                     revised=revised, mirror=mirror)
+                     revised=revised, mirror=mirror,
+                     changes=changelog.changelog(versions, dropped_is_cancelled=conference.by_pretalx))
     progress.phase("render", "files")
     plan_files = render(plan, on_made=progress.tick)
     if settings.cards:
@@ -96,6 +104,7 @@ def build(settings: Settings, session: requests.Session | None = None,
     progress.phase("write", "changed files")
     report = write(plan_files, settings.out, advance=progress.advance)
     revisions.save(record, revised)  # only once the site holds what the record describes
+    history.save(seen, versions)
     if settings.cards:  # cards no page shows any more
         CardStore.in_cache(settings.cache_dir).prune(plan.cards)
     remember(settings, key)
@@ -103,6 +112,14 @@ def build(settings: Settings, session: requests.Session | None = None,
     written = time.perf_counter()
     return BuildReport(conference, locales, len(plan_files.files), report, fetched - started,
                        rendered - fetched, written - rendered)
+
+
+def version_name(conference: Conference) -> str:
+    """The name of the version a build shows: the source's (pretalx's schedule version, frab's `version`), else
+    its release instant, else "" (the Changes page then numbers it)."""
+    if conference.schedule_version:
+        return conference.schedule_version
+    return conference.released.isoformat() if conference.released else ""
 
 
 def choose_locales(conference: Conference, wanted: tuple[str, ...], strict: bool = False) -> tuple[str, ...]:

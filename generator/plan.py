@@ -19,6 +19,7 @@ from pathlib import Path
 from . import offline, urls
 from .cardstore import CardStore
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
+from .changelog import Changes, latest_moves
 from .feeds import feed_stamp
 from .i18n import choose
 from .media import Mirror
@@ -94,9 +95,11 @@ class SitePlan:
 
 
 def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ...], *,
-              revised: Mapping[str, Revision] | None = None, mirror: Mirror | None = None) -> SitePlan:
+              revised: Mapping[str, Revision] | None = None, mirror: Mirror | None = None,
+              changes: tuple[Changes, ...] = ()) -> SitePlan:
     """The plan of the site of `conference` in `locales`; `revised` (revisions.revise) gives VEVENTs their
-    SEQUENCE and stamps; `mirror` the copies of media (pages link them, and they are files of the site).
+    SEQUENCE and stamps; `mirror` the copies of media (pages link them, and they are files of the site);
+    `changes` (changelog.changelog, newest first) the Changes pages and feeds, and the "moved from" marks.
 
     Raises OutputError for a path that is unsafe or claimed twice, and for an --offline worker without its
     placeholders."""
@@ -114,7 +117,8 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     env.globals["social_cards"] = settings.cards  # session pages name their card as og:image
     html = HtmlRenderer(conf, env, base_url=settings.base_url, locales=locales,
                         media=mirror.local_paths() if mirror else None,
-                        service_worker=offline.REGISTRATION if worker else None)
+                        service_worker=offline.REGISTRATION if worker else None,
+                        changes=changes, moved=latest_moves(changes))
     base_url = settings.base_url
 
     claims = Plan()  # paths only: refuses an unsafe or doubly claimed one now, before rendering
@@ -148,6 +152,11 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
                                 for name, words in sorted(terms.items()))])
     # a page in every locale before the next page (a session's text is rendered once, then taken from the
     # worker's cache for the other locales)
+    for locale in locales:  # what changed per released version: a page and an Atom feed (RFC 4287)
+        page(PageJob.of("changes.html", urls.changes(locale), locale, "changes page",
+                        listing=sum(c.count for c in changes)))
+        page(PageJob.of("changes.atom", urls.changes_feed(locale), locale, "changes feed",
+                        listing=sum(c.count for c in changes)))
     for jobs_at in itertools.zip_longest(*(pages(conf, locale) for locale in locales)):
         for job in jobs_at:
             if job is not None:

@@ -131,6 +131,16 @@ def offline_manifest(lang: str) -> str:
     return f"{segment(lang)}/offline.json"
 
 
+def changes(lang: str) -> str:
+    """What changed per released version."""
+    return f"{segment(lang)}/changes/index.html"
+
+
+def changes_feed(lang: str) -> str:
+    """The same as an Atom feed (RFC 4287)."""
+    return f"{segment(lang)}/changes.atom"
+
+
 def static(name: str) -> str:
     """A static asset."""
     return f"static/{name}"

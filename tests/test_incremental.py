@@ -72,12 +72,15 @@ def test_a_changed_title_rewrites_exactly_the_files_that_show_it(tmp_path, demo_
 
     showing_new = {path for path, data in tree(out).items() if b"Beta Incremental Marker" in data}
     new_word = {path for path, data in tree(out).items() if "/search/" in path and b'"beta":' in data}
-    assert showing_new == showing_old and len(showing_new) > 4  # talk pages, lists, day, feeds…
+    listing_the_retitle = {f"{lang}/{name}" for lang in ("en", "de") for name in ("changes/index.html", "changes.atom")}
+    assert showing_new == showing_old | listing_the_retitle and len(showing_new) > 8  # talk pages, lists, day, feeds…
     assert old_word and new_word
     cards = {f"{locale}/talk/{demo_code}/card.png" for locale in ("en", "de")}  # they draw it: no text to find
     assert cards <= tree(out).keys()
-    assert set(report.write.written_paths) == showing_new | old_word | new_word | cards
-    assert report.write.unchanged == report.files - len(showing_new | old_word | new_word | cards)
+    overviews = {"en/index.html", "de/index.html"}  # now linking the Changes page: a second version exists
+    written = showing_new | old_word | new_word | cards | overviews
+    assert set(report.write.written_paths) == written
+    assert report.write.unchanged == report.files - len(written)
 
 
 def test_files_the_user_put_there_are_left_alone_and_listed(tmp_path, caplog):

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from .. import timezones
 from ..errors import OutputError
 from ..i18n import choose
-from ..model import (DEFAULT_DAY_CHANGE_HOUR, Conference, Day, Multilingual, Room, Session, SessionType,
-                     Slot, Speaker, Track, conference_day, speaker_order)
+from ..model import (DEFAULT_DAY_CHANGE_HOUR, Conference, Day, Multilingual, Room, ScheduleVersion, Session,
+                     SessionType, Slot, Speaker, Track, conference_day, speaker_order)
 from ..sanitise import safe_code, slugify
 from .checks import Problems
 
@@ -39,6 +39,8 @@ class Parts:
     # the source's own day-change hour (FOSDEM's <day_change>), used for days the source does not list
     day_change_hour: int | None = None
     color: str | None = None  # the event's colour (pretalx `primary_color`), "#rrggbb"
+    history: list[ScheduleVersion] | None = None  # earlier released versions, oldest first, where the source lists them
+    by_pretalx: bool = False  # pretalx made the source (its API, or an export with pretalx as `generator`)
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,17 @@ def assemble(parts: Parts, problems: Problems, day_change_hour: int | None = Non
         speakers=tuple(sorted(speakers.values(), key=speaker_order)),
         sessions=tuple(sessions.values()), start_date=start_date, end_date=end_date,
         day_change_hour=hour, source_days=source_days, url=parts.url, schedule_version=parts.schedule_version,
-        released=parts.released, source_kind=parts.source_kind, color=parts.color)
+        released=parts.released, source_kind=parts.source_kind, color=parts.color, by_pretalx=parts.by_pretalx,
+        history=None if parts.history is None else tuple(_recoded(v, session_codes) for v in parts.history))
+
+
+def _recoded(version: ScheduleVersion, codes: dict[str, str]) -> ScheduleVersion:
+    """A version with the session codes the pages use (the safe form of each source code, as sessions got)."""
+    appearances = []
+    for a in version.appearances:
+        code = codes.get(a.code) or safe_code(a.code)
+        appearances.append(replace(a, code=code, key=code + a.key.removeprefix(a.code)))
+    return replace(version, appearances=tuple(sorted(appearances, key=lambda a: a.key)))
 
 
 def _source_days(days: list[SourceDay], more: set[dt.date], hour: int, zone: dt.tzinfo) -> tuple[Day, ...]:

@@ -47,7 +47,8 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
     parts = Parts(slug=_text(conference.get("acronym")) or "event", name=multilingual(conference.get("title")),
                   timezone=timezone, locales=locales, default_locale=locales[0],
                   start_date=parse_date(conference.get("start")), end_date=parse_date(conference.get("end")),
-                  url=base, schedule_version=_text(schedule.get("version")) or None, source_kind=raw.kind)
+                  url=base, schedule_version=_text(schedule.get("version")) or None, source_kind=raw.kind,
+                  by_pretalx=pretalx_made)
 
     rooms: dict[str, Room] = {}
     for position, room in enumerate(listed(conference.get("rooms"))):

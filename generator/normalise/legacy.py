@@ -28,7 +28,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
                   timezone=timezone, locales=locales, default_locale=default_locale,
                   start_date=parse_date(event.get("date_from")), end_date=parse_date(event.get("date_to")),
                   url=public_event_url(raw.origin, event.get("slug")), source_kind=raw.kind,
-                  color=color(event.get("primary_color")))
+                  color=color(event.get("primary_color")), by_pretalx=True)
     parts.days = pretalx_days(parts.start_date, parts.end_date, zone)
     base = parts.url
 

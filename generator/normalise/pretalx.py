@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+import dataclasses
 from dataclasses import replace
 from typing import Any
 
 from ..errors import SourceError
 from ..i18n import locale_code
-from ..model import Multilingual, Room, Session, SessionType, Slot, Speaker, Track
+from ..model import Appearance, Multilingual, Room, ScheduleVersion, Session, SessionType, Slot, Speaker, Track
 from ..sanitise import clean_line, clean_text, color, integer, listed, public_url, ref
 from ..sources.raw import RawEvent
 from .assemble import Parts, event_zone, parse_date, parse_time, slot
@@ -29,7 +30,7 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
                   timezone=timezone, locales=locales, default_locale=default_locale,
                   start_date=parse_date(event.get("date_from")), end_date=parse_date(event.get("date_to")),
                   url=public_event_url(raw.origin, event.get("slug"), event.get("custom_domain")),
-                  source_kind=raw.kind, color=color(event.get("primary_color")))
+                  source_kind=raw.kind, color=color(event.get("primary_color")), by_pretalx=True)
     zone = _zone(timezone)
     parts.days = pretalx_days(parts.start_date, parts.end_date, zone)
     base = parts.url
@@ -106,7 +107,46 @@ def to_parts(raw: RawEvent, problems: Problems, time_zone: str | None = None) ->
             resources=resources(sub.get("resources"), base, f"session {code!r}", problems),
             languages=tuple(filter(None, [locale_code(sub.get("content_locale"))])),
             source_url=talk_url(base, code), feedback_url=feedback_url(talk_url(base, code))))
+    if isinstance(docs.get("history"), dict):
+        parts.history = earlier_versions(docs["history"], zone, problems)
     return parts
+
+
+def earlier_versions(history: dict[str, Any], zone: dt.tzinfo, problems: Problems) -> list[ScheduleVersion]:
+    """The versions of `history` (sources/pretalx_history.py: the releases and each one's widget data), oldest
+    first. A session's occurrences are keyed as Entry.key keys them: its code, then code-2... in start order."""
+    versions = []
+    documents = history.get("versions") if isinstance(history.get("versions"), dict) else {}
+    for release in listed(history.get("releases")):
+        name = clean_line(release.get("version")) if isinstance(release, dict) else ""
+        data = documents.get(name)
+        if not name or not isinstance(data, dict):
+            continue
+        where = f"schedule version {name!r}"
+        updated = parse_time(release.get("published"), zone, where, problems)
+        if updated is None:
+            continue
+        rooms = {ref(r): multilingual(r.get("name")) for r in listed(data.get("rooms")) if isinstance(r, dict)}
+        people = {ref(p): clean_line(p.get("name")) for p in listed(data.get("speakers")) if isinstance(p, dict)}
+        found: dict[str, list[Appearance]] = defaultdict(list)
+        for talk in listed(data.get("talks")):
+            code = code_of(talk) if isinstance(talk, dict) else None
+            if code is None:  # a break
+                continue
+            start = parse_time(talk.get("start"), zone, where, problems)
+            end = parse_time(talk.get("end"), zone, where, problems) if start else None
+            room = ref(talk.get("room"))
+            if start is None or room is None:
+                continue
+            found[code].append(Appearance(
+                key=code, code=code, title=multilingual(talk.get("title")), start=start, end=end or start,
+                room=rooms.get(room, Multilingual.of(room)),
+                speakers=tuple(people.get(ref(s)) or str(ref(s)) for s in listed(talk.get("speakers")))))
+        appearances = [dataclasses.replace(a, key=code if n == 0 else f"{code}-{n + 1}")
+                       for code, occurrences in found.items()
+                       for n, a in enumerate(sorted(occurrences, key=lambda a: a.start))]
+        versions.append(ScheduleVersion(name, updated, tuple(sorted(appearances, key=lambda a: a.key))))
+    return versions
 
 
 def slot_is_public(item: dict[str, Any]) -> bool:

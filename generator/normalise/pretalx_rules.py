@@ -11,6 +11,7 @@ from ..errors import SourceError
 from ..i18n import locale_code
 from ..model import Resource
 from ..sanitise import clean_line, listed, public_url, ref
+from ..sources.locate import public_event_url  # noqa: F401 - the readers' one rule, shared with the fetch
 from .assemble import SourceDay
 from .checks import Problems
 
@@ -111,17 +112,6 @@ def feedback_url(talk_page: str | None) -> str | None:
     """pretalx's feedback page of a session, `{talk page}feedback/` (submission.urls.feedback), which its own
     frab export carries for every session (schedule/interfaces/exporters.py)."""
     return f"{talk_page}feedback/" if talk_page else None
-
-
-def public_event_url(api_base: str, slug: Any, custom_domain: Any = None) -> str | None:
-    """The event's public page: on its custom domain when it has one (pretalx `get_base_url`), else on the
-    API's host."""
-    slug = clean_line(slug)  # no control characters or lone surrogates, which quote() cannot encode
-    if "/api/events/" not in api_base or not slug:
-        return None
-    domain = public_url(custom_domain)
-    root = domain.rstrip("/") if domain else api_base.split("/api/events/")[0]
-    return root + f"/{quote(slug, safe='')}/"
 
 
 def items(docs: dict[str, Any], name: str) -> list[dict[str, Any]]:

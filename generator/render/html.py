@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gettext
 import posixpath
 import re
 import traceback
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +18,10 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import i18n, urls
+from ..changelog import Changes
 from ..errors import ThemeError
 from ..i18n import choose
-from ..model import Conference, Entry, Multilingual, Room, Track
+from ..model import Appearance, Conference, Entry, Multilingual, Room, Track
 from .fragments import Fragments
 from .markup import render_markdown
 from .search import script_json
@@ -114,11 +117,12 @@ class PageContext:
     """What every template can call for one locale: localised strings, links relative to the page, times."""
 
     def __init__(self, conference: Conference, locale: str, base_url: str | None,
-                 slot: Callable[[Entry], SlotView]) -> None:
+                 slot: Callable[[Entry], SlotView], changes: Sequence[Changes] = ()) -> None:
         self.conference = conference
         self.locale = locale
         self.base_url = base_url
         self.slot = slot  # what a timetable slot shows, shared by the locale's pages: `fmt.slot(entry).title`
+        self.changes = tuple(changes)  # what each released version changed, newest first (changelog.py)
         self.direction = i18n.text_direction(locale)  # "rtl" or "ltr": the pages' writing direction
 
     def t(self, value: Multilingual | str | None) -> str:
@@ -181,6 +185,45 @@ class PageContext:
         """A machine-readable timestamp for <time datetime>, with the event's offset."""
         return self.conference.local(moment).isoformat()
 
+    def utc(self, moment: dt.datetime) -> str:
+        """An RFC 3339 date-time in UTC, for Atom's `updated` (RFC 4287 §3.3)."""
+        return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def when(self, appearance: Appearance) -> str:
+        """Where an occurrence of a version was: its date and time in the event's zone, and its room."""
+        moment = self.conference.local(appearance.start)
+        return f"{self.short_date(moment.date())} {self.time(appearance.start)}, {self.t(appearance.room)}"
+
+    def version_label(self, changes: Changes) -> str:
+        """A version's name, or its number where the source names none."""
+        return changes.version.name or f"#{changes.number}"
+
+    def feed_id(self) -> str:
+        """The Atom feed's id: a urn:uuid from the event and locale, never from the build (RFC 4287 §4.2.6)."""
+        return changes_urn(self.conference.slug, self.locale)
+
+    def entry_id(self, changes: Changes) -> str:
+        """A version's Atom entry id: from the event, locale, version number and name (RFC 4287 §4.2.6)."""
+        return changes_urn(self.conference.slug, self.locale, str(changes.number), changes.version.name)
+
+    def session_page(self, code: str) -> str:
+        """The output path of a session's page, "" when the current schedule has no such session (a removed one)."""
+        return urls.talk(self.locale, code) if code in self._scheduled else ""
+
+    @functools.cached_property
+    def _scheduled(self) -> frozenset[str]:
+        return frozenset(session.code for session in self.conference.talks)
+
+    def absolute(self, path: str) -> str | None:
+        """The absolute URL of an output path with --base-url, else None."""
+        return urls.absolute(self.base_url, path)
+
+
+def changes_urn(*parts: str) -> str:
+    """A stable `urn:uuid:` (RFC 4122 name-based, SHA-1) from its parts: the same event and version give the same
+    id in every build, on every machine."""
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "pretalx-static:changes:" + "\x1f".join(parts)))
+
 
 @dataclass(frozen=True)
 class PageJob:
@@ -229,8 +272,11 @@ class HtmlRenderer:
 
     def __init__(self, conference: Conference, env: jinja2.Environment, *, base_url: str | None = None,
                  locales: Sequence[str] = (), media: Mapping[str, str] | None = None,
-                 service_worker: Mapping[str, str] | None = None) -> None:
+                 service_worker: Mapping[str, str] | None = None, changes: Sequence[Changes] = (),
+                 moved: Mapping[str, Appearance] | None = None) -> None:
         self.conference = conference
+        self.changes = tuple(changes)
+        self.moved = dict(moved or {})
         self.env = env
         self.base_url = base_url
         self.locales = tuple(locales) or conference.locales
@@ -259,7 +305,7 @@ class HtmlRenderer:
     def _render(self, job: PageJob) -> str:
         locale, path = job.locale, job.path
         parts = self._locale_parts(locale)
-        ctx = PageContext(self.conference, locale, self.base_url, parts.slot_views)
+        ctx = PageContext(self.conference, locale, self.base_url, parts.slot_views, self.changes)
         link, fragment = self.fragments.bind(path, locale)
         language_links = [(lang, urls.absolute(self.base_url, target) or link(target))
                           for lang, target in same_page_in(path, locale, self.locales)]
@@ -290,7 +336,7 @@ class HtmlRenderer:
         if parts is None:
             days = (urls.day(locale, day.date) for day in self.conference.days)
             parts = self._parts[locale] = _LocaleParts(
-                SlotViews(self.conference, locale), frozenset((*days, urls.talks(locale), urls.speakers(locale))),
+                SlotViews(self.conference, locale, self.moved), frozenset((*days, urls.talks(locale), urls.speakers(locale))),
                 gettext_callables(locale),
                 Markup(self.env.get_template("_ui_strings.html").render(locale=locale).strip()))
         return parts

@@ -8,11 +8,12 @@ template costs several times what reading an attribute does.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import i18n, timezones, urls
 from ..i18n import choose
-from ..model import Conference, Entry, Multilingual
+from ..model import Appearance, Conference, Entry, Multilingual
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +44,16 @@ class SlotView:
     track_name: str
     track_lang: str  # the language the track's name fell back to, "" when it is the page's
     colour: str  # the track's #rrggbb, "" without one
+    moved_from: str  # where the latest version moved it from ("14:00, Hall A"; with the date when that changed)
 
 
 class SlotViews:
     """The `SlotView` of every entry of one locale, made on first use."""
 
-    def __init__(self, conference: Conference, locale: str) -> None:
+    def __init__(self, conference: Conference, locale: str, moved: Mapping[str, Appearance] | None = None) -> None:
         self.conference = conference
         self.locale = locale
+        self.moved = moved or {}  # changelog.latest_moves: where each occurrence the latest version moved was
         self._views: dict[str, SlotView] = {}
 
     def __call__(self, entry: Entry) -> SlotView:
@@ -81,7 +84,16 @@ class SlotViews:
             room_lang=i18n.fallback_language(room.name, locale, conf.default_locale),
             track=track.slug if track else "", track_name=self._t(track.name) if track else "",
             track_lang=i18n.fallback_language(track.name, locale, conf.default_locale) if track else "",
-            colour=(track.color or "") if track else "")
+            colour=(track.color or "") if track else "", moved_from=self._moved_from(entry))
+
+    def _moved_from(self, entry: Entry) -> str:
+        before = self.moved.get(entry.key)
+        if before is None:
+            return ""
+        date = self.conference.local(before.start).date()
+        shown = f"{self._clock(before.start)}, {self._t(before.room)}"
+        return shown if date == self.conference.local(entry.slot.start).date() \
+            else f"{i18n.short_date(date, self.locale)} {shown}"
 
     def _clock(self, moment: dt.datetime) -> str:
         """The wall-clock time; with the zone's abbreviation ("02:30 CET") where that time occurs twice."""

@@ -10,9 +10,10 @@ first event the API knows wins.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..errors import FetchError, UsageError
+from ..sanitise import clean_line, public_url
 from .http import HttpClient
 from .legacy import LEGACY_HEADERS
 
@@ -71,3 +72,14 @@ def has_current_api(client: HttpClient, root: str) -> bool:
             return False
         raise
     return isinstance(answer, dict) and bool(answer.get("api_version"))
+
+
+def public_event_url(api_base: str, slug: Any, custom_domain: Any = None) -> str | None:
+    """The event's public page: on its custom domain when it has one (pretalx `get_base_url`), else on the
+    API's host."""
+    slug = clean_line(slug)  # no control characters or lone surrogates, which quote() cannot encode
+    if "/api/events/" not in api_base or not slug:
+        return None
+    domain = public_url(custom_domain)
+    root = domain.rstrip("/") if domain else api_base.split("/api/events/")[0]
+    return root + f"/{quote(slug, safe='')}/"

@@ -14,8 +14,10 @@ import logging
 from typing import Any
 
 from ..errors import FetchError
+from . import pretalx_history
 from .completeness import complete_by_key, complete_slots
 from .http import HttpClient
+from .locate import public_event_url
 from .raw import RawEvent
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,11 @@ def fetch(client: HttpClient, api_base: str, event: Any = None, *, anonymous: bo
         else:
             after = _latest_schedule(client, api_base)
             if after.get("id") == schedule.get("id"):
+                page = public_event_url(api_base, event.get("slug"), event.get("custom_domain")) \
+                    if isinstance(event, dict) else None
+                earlier = pretalx_history.fetch(client, page, schedule) if page else None
+                if earlier is not None:  # the versions before this one (the Changes page)
+                    documents["history"] = earlier
                 return RawEvent("pretalx", api_base, documents)
         log.warning("schedule %s was released while fetching %s (attempt %d of %d); fetching again",
                     _name(after), _name(schedule), attempt, ATTEMPTS)

@@ -12,6 +12,8 @@ command refuses a slug that does not start with the prefix given on the command 
     {"do": "second_slot", "slug": "l17a", "code": "ABCDEF"}  # present_multiple_times + a second slot (in the WIP)
     {"do": "custom_domain", "slug": "l17a", "domain": "https://schedule.example.org"}
     {"do": "state", "slug": "l17a", "code": "ABCDEF", "state": "rejected"}  # or "withdrawn"
+    {"do": "revise", "slug": "l17a", "version": "v2", "move": "ABCDEF", "minutes": 120, "room": "Hall B",
+     "cancel": "GHJKLM", "add": "A session added in v2"}  # move, cancel, add one; then release
     {"do": "delete", "slug": "l17a"}
 """
 
@@ -38,7 +40,8 @@ from pretalx.event.models import Event
 from pretalx.person.models import User
 from pretalx.schedule.domain.release import freeze_schedule
 from pretalx.schedule.models import TalkSlot
-from pretalx.submission.models import Resource
+from pretalx.submission.enums import SubmissionStates
+from pretalx.submission.models import Resource, SpeakerRole, Submission
 
 PREFIX = sys.argv[1]
 IMPORT_SCRIPT = os.path.join(os.environ["PRETALX_LAB_DIR"], "import_frab.py")
@@ -134,6 +137,34 @@ def do_state(slug: str, code: str, state: str) -> dict:
     return {"state": submission.state}
 
 
+def do_revise(slug: str, version: str, move: str, minutes: int, room: str, cancel: str, add: str) -> dict:
+    """Move one session (by `minutes`, into the room named `room`), cancel one (pretalx's `cancel`, which hides
+    its slot), add one (a new confirmed submission by the moved session's speakers, an hour after the last
+    session, in the moved session's old room); then release `version`. Answers the added session's code."""
+    event = event_of(slug)
+    with scope(event=event), transaction.atomic():
+        wip = event.wip_schedule
+        moved = wip.talks.get(submission__code=move)
+        old_room = moved.room
+        moved.start += dt.timedelta(minutes=minutes)
+        moved.end += dt.timedelta(minutes=minutes)
+        moved.room = next(r for r in event.rooms.all() if str(r.name) == room)
+        moved.save(update_fields=["start", "end", "room"])
+        event.submissions.get(code=cancel).cancel()
+        last = max(slot.end for slot in wip.talks.filter(start__isnull=False))
+        template = moved.submission
+        added = Submission.objects.create(event=event, title=add, submission_type=template.submission_type,
+                                          track=template.track, state=SubmissionStates.CONFIRMED,
+                                          content_locale=template.content_locale, duration=30)
+        for position, role in enumerate(template.speaker_roles.all(), start=1):
+            SpeakerRole.objects.create(submission=added, speaker=role.speaker, position=position)
+        TalkSlot.objects.create(submission=added, schedule=wip, room=old_room, is_visible=True,
+                                start=last + dt.timedelta(hours=1), end=last + dt.timedelta(hours=1, minutes=30))
+        freeze_schedule(wip, version, notify_speakers=False)
+    cache.clear()
+    return {"added": added.code, "codes": scheduled(event)}
+
+
 def do_delete(slug: str) -> dict:
     """Shred the event, and the speaker accounts the import made for it (speaker-<n>@<slug>.example.invalid)."""
     if not slug.startswith(PREFIX):
@@ -147,7 +178,8 @@ def do_delete(slug: str) -> dict:
 
 
 COMMANDS = {"import": do_import, "release": do_release, "resources": do_resources, "second_slot": do_second_slot,
-            "custom_domain": do_custom_domain, "state": do_state, "delete": do_delete}
+            "custom_domain": do_custom_domain, "state": do_state, "revise": do_revise,
+            "delete": do_delete}
 
 
 def main() -> None:
