@@ -33,6 +33,7 @@ from .render.html import HtmlRenderer, PageJob, environment
 from .render.ical import IcalRenderer
 from .render.jsonfeed import JsonFeed
 from .render.search import full_text, search_index, shard_script
+from .render.sitemap import robots, sitemap_files
 from .revisions import Revision
 from .writer import Plan
 
@@ -130,9 +131,12 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
             claims.claim(output.path, output.owner)
         jobs.append(Job(outputs, weight))
 
+    page_paths: list[str] = []  # every page, in declaration order: what the sitemap lists
+
     def page(job: PageJob, weight: int | None = None) -> None:
         declare(job.weight if weight is None else weight,
                 [Output(job.path, job.owner, functools.partial(html.render, job), job.locale)])
+        page_paths.append(job.path)
 
     # the root's language chooser and the 404 page: cheap, made first in the build's own process
     page(PageJob("root.html", "index.html", conf.default_locale, "root index", {}), weight=0)
@@ -173,6 +177,11 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
             if image.path not in stored:  # named by content: one file for one picture under two URLs
                 stored.add(image.path)
                 declare(0, [Output(image.path, f"media {url}", _given(image.content))])
+    # last of the pages' kind, so that it lists every page declared above; only with a base URL (absolute URLs)
+    sitemaps = sitemap_files(page_paths, locales, conf.default_locale, base_url) if base_url else []
+    declare(0, [Output(path, "sitemap", _given(content)) for path, content in sitemaps])
+    declare(0, [Output(urls.robots(), "robots.txt",
+                       _given(robots(base_url, urls.sitemap() if sitemaps else None)))])
     if worker:
         declare(0, [Output(urls.static(offline.REGISTER), f"static file {offline.REGISTER}",
                            _given(worker.register))])
