@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from . import offline, urls
 from .cardstore import CardStore
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
@@ -36,6 +38,8 @@ from .render.search import full_text, search_index, shard_script
 from .render.sitemap import robots, sitemap_files
 from .revisions import Revision
 from .writer import Plan
+
+STYLE_SHEET = "style.css"  # the stylesheet every page links (base.html)
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,10 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
 
     # the root's language chooser and the 404 page: cheap, made first in the build's own process
     page(PageJob("root.html", "index.html", conf.default_locale, "root index", {}), weight=0)
-    page(PageJob("404.html", "404.html", conf.default_locale, "404 page", {}), weight=0)
+    assets = static_files(static_dirs)
+    page(PageJob("404.html", "404.html", conf.default_locale, "404 page",
+                 {"site_css": inline_style_sheet(assets), "site_folders": [*locales, urls.static("").rstrip("/")]},
+                 absolute_links=True), weight=0)
     slots = len(conf.entries)  # a feed's cost per slot, in session pages, measured on a 10,000-slot event
     stamp = feed_stamp(conf, settings.source_date_epoch)
     for locale in locales:
@@ -168,7 +175,7 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     cards: dict[str, int] = {}  # key → how many times this build draws it
     if settings.cards:
         cards = social_cards(conf, locales, CardStore.in_cache(settings.cache_dir), declare, strict=settings.strict)
-    for name, content in static_files(static_dirs):
+    for name, content in assets:
         if name not in offline.SOURCES:  # the service worker ships only with --offline, filled in
             declare(0, [Output(urls.static(name), f"static file {name}", _given(content))])
     if mirror:
@@ -307,6 +314,13 @@ def static_files(directories: list[Path]) -> list[tuple[str, bytes]]:
             if path.is_file() and name not in found:
                 found[name] = path.read_bytes()
     return sorted(found.items())
+
+
+def inline_style_sheet(assets: list[tuple[str, bytes]]) -> Markup:
+    """static/style.css (the theme's, when it has one) for a <style> element: what styles the 404 page wherever it
+    is served. "</" is written "<\\/" (the same in CSS) so that the text cannot close the element."""
+    css = dict(assets).get(STYLE_SHEET, b"").decode("utf-8")
+    return Markup(css.replace("</", "<\\/"))
 
 
 def _calendar(renderer: Callable[[], IcalRenderer], entries: Iterable[Entry], scope: str, title: str) -> bytes:
