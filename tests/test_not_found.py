@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from support.data import FIXTURES
@@ -24,29 +24,34 @@ MODES = {"root, no base URL": ("/", False), "under /repo/, no base URL": ("/repo
 TITLE = "Page not found"
 
 
+class Published(NamedTuple):
+    """A built site as its server publishes it."""
+
+    url: str  # the site's public address
+    base_url_known: bool  # whether the build was given that address
+
+
 @pytest.fixture(scope="module", params=MODES.values(), ids=MODES.keys())
-def published(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PagesServer]:
+def published(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     """The case built (with the server's address as --base-url where the mode says) and served like GitHub Pages."""
     prefix, with_base_url = request.param
     site = tmp_path_factory.mktemp("not-found") / "site"
     server = PagesServer(site, prefix).start()
-    server.base_url_known = with_base_url  # type: ignore[attr-defined]
     base = ["--base-url", server.url] if with_base_url else []
     assert main(["--quiet", str(CASE), "--out", str(site), *base]) == 0
-    yield server
+    yield Published(server.url, with_base_url)
     server.stop()
 
 
-def open_missing(chromium: Any, server: PagesServer, depth: str, *, javascript: bool = True) -> Any:
-    """A page showing what the server answers at a missing path; JavaScript errors fail the test."""
+def open_missing(chromium: Any, site: Published, depth: str, *, javascript: bool = True) -> tuple[Any, list[str]]:
+    """A page showing what the server answers at a missing path, and the list its JavaScript errors go to."""
     context = chromium.new_context(java_script_enabled=javascript)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    response = page.goto(server.url + depth)
+    response = page.goto(site.url + depth)
     assert response.status == 404 and page.locator("h1").text_content() == TITLE
-    page.errors = errors
-    return page
+    return page, errors
 
 
 def wait_until_resolved(page: Any) -> None:
@@ -66,7 +71,7 @@ def status(url: str) -> int:
 @pytest.mark.parametrize("depth", DEPTHS)
 def test_at_any_depth_the_404_page_is_styled_runs_its_script_and_every_link_leads_to_the_site(chromium, published,
                                                                                               depth):
-    page = open_missing(chromium, published, depth)
+    page, errors = open_missing(chromium, published, depth)
 
     page.wait_for_function("[...document.querySelectorAll('link[rel=stylesheet]')]"
                            ".every((link) => link.sheet && link.sheet.cssRules.length > 0)", timeout=10_000)
@@ -82,13 +87,13 @@ def test_at_any_depth_the_404_page_is_styled_runs_its_script_and_every_link_lead
     assert len(targets) > 5
     assert [url for url in targets if not url.startswith(published.url)] == []
     assert [url for url in targets if status(url) != 200] == []
-    assert page.errors == []
+    assert errors == []
     page.context.close()
 
 
 @pytest.mark.parametrize("depth", DEPTHS)
 def test_the_skip_link_keeps_you_on_the_404_page(chromium, published, depth):
-    page = open_missing(chromium, published, depth)
+    page, errors = open_missing(chromium, published, depth)
     wait_until_resolved(page)
 
     page.keyboard.press("Tab")
@@ -98,35 +103,32 @@ def test_the_skip_link_keeps_you_on_the_404_page(chromium, published, depth):
     assert page.url == published.url + depth + "#main"
     assert page.locator("h1").text_content() == TITLE
     assert page.evaluate("location.hash") == "#main"
+    assert errors == []
     page.context.close()
 
 
 @pytest.mark.parametrize("depth", DEPTHS)
 def test_without_javascript_the_404_page_is_styled_and_with_a_base_url_its_links_work(chromium, published, depth):
-    page = open_missing(chromium, published, depth, javascript=False)
+    page, _ = open_missing(chromium, published, depth, javascript=False)
 
     links = page.locator("main a").evaluate_all("(links) => links.map((a) => a.href)")
 
     assert page.locator("a.skip").evaluate("(a) => getComputedStyle(a).position") == "absolute"  # inline styles
+    assert page.locator("header.site").evaluate("(h) => getComputedStyle(h).borderBottomStyle") == "solid"
     if published.base_url_known:  # without it, only a script can know where the site's root is
         assert links and [url for url in links if status(url) != 200] == []
     page.context.close()
 
 
 def test_the_404_page_itself_asked_for_by_name_keeps_its_links(chromium, published):
-    page = open_missing_by_name(chromium, published)
+    page = chromium.new_context().new_page()
+    response = page.goto(published.url + "404.html")
 
     links = page.locator("main a").evaluate_all("(links) => links.map((a) => a.href)")
 
+    assert response.status == 200 and page.locator("h1").text_content() == TITLE
     assert links and [url for url in links if status(url) != 200] == []
     page.context.close()
-
-
-def open_missing_by_name(chromium: Any, server: PagesServer) -> Any:
-    page = chromium.new_context().new_page()
-    response = page.goto(server.url + "404.html")
-    assert response.status == 200 and page.locator("h1").text_content() == TITLE
-    return page
 
 
 def test_the_case_builds_a_404_page_with_absolute_links_only_when_the_base_url_is_known(tmp_path: Path):
