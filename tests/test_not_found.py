@@ -107,6 +107,21 @@ def test_the_skip_link_keeps_you_on_the_404_page(chromium, published, depth):
     page.context.close()
 
 
+@pytest.mark.parametrize("depth", ["en/talk/GONE/", "x/"])  # a root known at once; one found by asking
+def test_a_search_from_the_404_page_leads_to_the_session(chromium, published, depth):
+    page, errors = open_missing(chromium, published, depth)
+    page.wait_for_function("!document.querySelector('li.mine').hidden", timeout=10_000)  # static/app.js ran
+
+    page.fill("#q", "Soldering")
+    page.locator("#search-results a").first.wait_for(timeout=10_000)
+    found = page.locator("#search-results a").evaluate_all("(links) => links.map((a) => [a.textContent, a.href])")
+
+    assert [title for title, _ in found] == ["Soldering for beginners"]
+    assert [href for _, href in found] == [published.url + "en/talk/101/index.html"]
+    assert status(found[0][1]) == 200 and errors == []
+    page.context.close()
+
+
 @pytest.mark.parametrize("depth", DEPTHS)
 def test_without_javascript_the_404_page_is_styled_and_with_a_base_url_its_links_work(chromium, published, depth):
     page, _ = open_missing(chromium, published, depth, javascript=False)
