@@ -70,20 +70,29 @@ def sitemap_files(pages: Sequence[str], locales: Sequence[str], default_locale: 
 def language_versions(pages: Sequence[str], locales: Sequence[str],
                       default_locale: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """(page, [(hreflang, path)]) for every page inside a locale's folder: the same page in each locale that has
-    it (this one included, in site order, one per hreflang: the first locale of a language wins), then
-    `x-default`, the default locale's version, when there is one."""
+    it (this one included, in site order), then `x-default`, the default locale's version, when there is one.
+
+    One hreflang names one locale, the first of the site's order (`de` before `de-formal`): the pages of a later
+    locale of the same language are listed without alternates, since versions that do not name each other back
+    are an error to search engines."""
     folders = {locale: urls.home(locale).removesuffix("index.html") for locale in locales}
+    tagged: dict[str, str] = {}  # hreflang → the locale it names
+    for locale in locales:
+        tagged.setdefault(hreflang(locale), locale)
     present = set(pages)
     listed = []
     for page in pages:
         here = next((locale for locale, folder in folders.items() if page.startswith(folder)), None)
         if here is None:
             continue
+        if tagged[hreflang(here)] != here:
+            listed.append((page, []))
+            continue
         rest = page.removeprefix(folders[here])
         versions: dict[str, str] = {}
-        for locale, folder in folders.items():
-            if folder + rest in present:
-                versions.setdefault(hreflang(locale), folder + rest)
+        for tag, locale in tagged.items():
+            if folders[locale] + rest in present:
+                versions[tag] = folders[locale] + rest
         default = folders.get(default_locale, "") + rest
         if default_locale in folders and default in present:
             versions["x-default"] = default
