@@ -22,6 +22,7 @@ from . import offline, urls
 from .cardstore import CardStore
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
 from .changelog import Changes, latest_moves
+from .errors import ThemeError
 from .feeds import feed_stamp
 from .i18n import choose
 from .media import Mirror
@@ -318,8 +319,14 @@ def static_files(directories: list[Path]) -> list[tuple[str, bytes]]:
 
 def inline_style_sheet(assets: list[tuple[str, bytes]]) -> Markup:
     """static/style.css (the theme's, when it has one) for a <style> element: what styles the 404 page wherever it
-    is served. "</" is written "<\\/" (the same in CSS) so that the text cannot close the element."""
-    css = dict(assets).get(STYLE_SHEET, b"").decode("utf-8")
+    is served. "</" is written "<\\/" (the same in CSS) so that the text cannot close the element.
+
+    Raises ThemeError when the stylesheet is not UTF-8 text."""
+    try:
+        css = dict(assets).get(STYLE_SHEET, b"").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ThemeError(f"{urls.static(STYLE_SHEET)} is not UTF-8 text (byte {exc.start}): the 404 page carries "
+                         "a copy of it", hint="save the stylesheet as UTF-8") from None
     return Markup(css.replace("</", "<\\/"))
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import lxml.html
 import pytest
 from support.data import FIXTURES
 from support.pages_server import PagesServer
@@ -155,3 +156,30 @@ def test_the_case_builds_a_404_page_with_absolute_links_only_when_the_base_url_i
     assert 'href="en/index.html"' in plain and "data-folders" in plain
     assert 'href="https://example.org/bh/en/"' in based and "data-folders" not in based
     assert "<base" not in plain and "<base" not in based
+
+
+def test_a_themes_stylesheet_cannot_close_the_404_pages_style_element(tmp_path: Path):
+    static = tmp_path / "theme"
+    static.mkdir()
+    (static / "style.css").write_text("/* </style><script>alert(1)</script> */ body { color: red; }\n")
+
+    assert main(["--quiet", str(CASE), "--out", str(tmp_path / "site"), "--static", str(static)]) == 0
+
+    page = lxml.html.fromstring((tmp_path / "site" / "404.html").read_bytes())
+    styles = page.findall(".//style")
+    assert len(styles) == 1 and styles[0].text.rstrip().endswith("body { color: red; }")  # the whole sheet inside
+    assert not [script for script in page.iter("script") if "alert" in (script.text or "")]
+
+
+def test_a_stylesheet_that_is_not_utf8_is_a_clear_error_and_the_site_stays(tmp_path: Path, capsys):
+    static = tmp_path / "theme"
+    static.mkdir()
+    (static / "style.css").write_bytes("body { font-family: 'Fa\u00e7ade'; }".encode("latin-1"))
+    site = tmp_path / "site"
+    assert main(["--quiet", str(CASE), "--out", str(site)]) == 0
+    before = (site / "404.html").read_bytes()
+
+    code = main(["--quiet", str(CASE), "--out", str(site), "--static", str(static)])
+
+    assert code != 0 and "static/style.css is not UTF-8" in capsys.readouterr().err
+    assert (site / "404.html").read_bytes() == before
