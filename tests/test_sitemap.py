@@ -150,3 +150,11 @@ def test_of_two_locales_of_one_language_only_the_first_claims_its_hreflang():
     listed = alternates(assert_valid(files[0][1]))
     assert listed == {BASE_URL + "de/": {"de": BASE_URL + "de/", "x-default": BASE_URL + "de/"},
                       BASE_URL + "de-formal/": {}}
+
+
+def test_an_html_file_that_is_no_page_of_its_own_is_not_listed():
+    pages = ["en/index.html", "en/offline.html", "en/talk/T1/index.html"]  # --offline's stand-in for unsaved pages
+
+    listed = alternates(etree.fromstring(sitemap_files(pages, ("en",), "en", BASE_URL)[0][1]))
+
+    assert list(listed) == [BASE_URL + "en/", BASE_URL + "en/talk/T1/"]

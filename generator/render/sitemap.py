@@ -46,8 +46,10 @@ def sitemap_files(pages: Sequence[str], locales: Sequence[str], default_locale: 
     """[(path, bytes)] of the sitemap: `sitemap.xml` alone when every page fits one file, else `sitemap.xml` as
     a sitemap index of `sitemap-1.xml`, `sitemap-2.xml`… (urls.sitemap_part), filled in page order.
 
-    `pages` are output paths in declaration order; only those inside a locale's folder are listed (the root's
-    language chooser only redirects, the 404 page is an error). Deterministic: the same pages give the same bytes.
+    `pages` are output paths in declaration order; listed are the pages of the URL contract, a locale's folders
+    (`en/talk/X/index.html`): not the root's language chooser (it only redirects), nor the 404 page or another
+    HTML file that is no address of its own (--offline's `en/offline.html`, shown in place of a page not saved).
+    Deterministic: the same pages give the same bytes.
     """
     entries = [_entry(base_url, page, versions) for page, versions in language_versions(pages, locales, default_locale)]
     parts: list[list[str]] = [[]]
@@ -83,7 +85,7 @@ def language_versions(pages: Sequence[str], locales: Sequence[str],
     listed = []
     for page in pages:
         here = next((locale for locale, folder in folders.items() if page.startswith(folder)), None)
-        if here is None:
+        if here is None or not page.endswith("/index.html"):
             continue
         if tagged[hreflang(here)] != here:
             listed.append((page, []))
