@@ -101,9 +101,8 @@ def test_the_skip_link_keeps_you_on_the_404_page(chromium, published, depth):
     assert page.evaluate("document.activeElement.className") == "skip"
     page.keyboard.press("Enter")
 
-    assert page.url == published.url + depth + "#main"
-    assert page.locator("h1").text_content() == TITLE
-    assert page.evaluate("location.hash") == "#main"
+    assert page.evaluate("location.href") == published.url + depth + "#main"  # the page's own, not Playwright's
+    assert page.locator("h1").text_content() == TITLE                        # view of it, which may lag
     assert errors == []
     page.context.close()
 
