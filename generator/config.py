@@ -99,6 +99,14 @@ def _text(given: Given) -> str:
     return given.value.strip()
 
 
+def _url(given: Given) -> str:
+    url = public_url(_text(given))
+    if url is None:  # sitemaps, webcal links and cards need the site's absolute address (sitemaps.org: absolute URLs)
+        raise UsageError(f"{given.where} must be the site's absolute http(s) address, not {given.value!r}",
+                         hint="e.g. https://example.github.io/schedule/")
+    return url
+
+
 def _path(given: Given) -> Path:
     path = given.value if isinstance(given.value, Path) else Path(_text(given))
     return given.base / path if given.base and not path.is_absolute() else path
@@ -190,7 +198,7 @@ KEYS: dict[str, Key] = {
     "source": Key("source", _text),
     "out": Key("out", _path),
     "locales": Key("locales", _locales),
-    "base_url": Key("base_url", _text),
+    "base_url": Key("base_url", _url),
     "save_snapshot": Key("save_snapshot", _path),
     "token": Key("token", _text, from_file=False),  # a secret never belongs in a committed file
     "legacy": Key("legacy", _bool),

@@ -20,6 +20,7 @@ from .i18n import locale_code
 from .model import Conference
 from .normalise import normalise
 from .plan import SitePlan, plan_site
+from .render import sitemap
 from .sanitise import is_safe_segment
 from .progress import Progress
 from .sources import snapshot
@@ -39,6 +40,7 @@ class BuildReport:
     fetch_seconds: float
     render_seconds: float
     write_seconds: float
+    notes: tuple[str, ...] = ()  # what the site lacks and why, e.g. the sitemap without a base URL
 
     def summary(self) -> str:
         """One line for the end of a build."""
@@ -48,7 +50,8 @@ class BuildReport:
                 f"({w.written} written, {w.unchanged} unchanged, {w.deleted} deleted) "
                 f"in {self.fetch_seconds + self.render_seconds + self.write_seconds:.2f} s "
                 f"(fetch {self.fetch_seconds:.2f}, render {self.render_seconds:.2f}, write {self.write_seconds:.2f})"
-                + (f"; left alone {len(w.kept_foreign)} file(s) not written by this tool" if w.kept_foreign else ""))
+                + (f"; left alone {len(w.kept_foreign)} file(s) not written by this tool" if w.kept_foreign else "")
+                + "".join(f"; {note}" for note in self.notes))
 
 
 def build(settings: Settings, session: requests.Session | None = None,
@@ -73,7 +76,7 @@ def build(settings: Settings, session: requests.Session | None = None,
         if settings.save_snapshot:
             snapshot.save(raw, settings.save_snapshot)
         return BuildReport(conference, locales, unchanged.unchanged, unchanged, fetched - started, 0.0,
-                           time.perf_counter() - fetched)
+                           time.perf_counter() - fetched, notes(settings))
     # images before planning: pages show no image where one was refused, and link the copies of the others
     mirror = media.mirror(conference, settings, session) if settings.mirror_media else None
     # what each VEVENT looked like at the last build into this folder: a changed one gets a higher SEQUENCE
@@ -111,7 +114,12 @@ def build(settings: Settings, session: requests.Session | None = None,
     progress.finish()
     written = time.perf_counter()
     return BuildReport(conference, locales, len(plan_files.files), report, fetched - started,
-                       rendered - fetched, written - rendered)
+                       rendered - fetched, written - rendered, notes(settings))
+
+
+def notes(settings: Settings) -> tuple[str, ...]:
+    """What the summary says the site lacks, and how to get it."""
+    return () if settings.base_url else (sitemap.NEEDS_BASE_URL,)
 
 
 def version_name(conference: Conference) -> str:

@@ -16,10 +16,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from . import offline, urls
 from .cardstore import CardStore
 from .config import DEFAULT_STATIC, DEFAULT_TEMPLATES, Settings
 from .changelog import Changes, latest_moves
+from .errors import ThemeError
 from .feeds import feed_stamp
 from .i18n import choose
 from .media import Mirror
@@ -33,8 +36,11 @@ from .render.html import HtmlRenderer, PageJob, environment
 from .render.ical import IcalRenderer
 from .render.jsonfeed import JsonFeed
 from .render.search import full_text, search_index, shard_script
+from .render.sitemap import robots, sitemap_files
 from .revisions import Revision
 from .writer import Plan
+
+STYLE_SHEET = "style.css"  # the stylesheet every page links (base.html)
 
 
 @dataclass(frozen=True)
@@ -130,13 +136,19 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
             claims.claim(output.path, output.owner)
         jobs.append(Job(outputs, weight))
 
+    page_paths: list[str] = []  # every page, in declaration order: what the sitemap lists
+
     def page(job: PageJob, weight: int | None = None) -> None:
         declare(job.weight if weight is None else weight,
                 [Output(job.path, job.owner, functools.partial(html.render, job), job.locale)])
+        page_paths.append(job.path)
 
     # the root's language chooser and the 404 page: cheap, made first in the build's own process
     page(PageJob("root.html", "index.html", conf.default_locale, "root index", {}), weight=0)
-    page(PageJob("404.html", "404.html", conf.default_locale, "404 page", {}), weight=0)
+    assets = static_files(static_dirs)
+    page(PageJob("404.html", "404.html", conf.default_locale, "404 page",
+                 {"site_css": inline_style_sheet(assets), "site_folders": [*locales, urls.static("").rstrip("/")]},
+                 absolute_links=True), weight=0)
     slots = len(conf.entries)  # a feed's cost per slot, in session pages, measured on a 10,000-slot event
     stamp = feed_stamp(conf, settings.source_date_epoch)
     for locale in locales:
@@ -164,7 +176,7 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
     cards: dict[str, int] = {}  # key → how many times this build draws it
     if settings.cards:
         cards = social_cards(conf, locales, CardStore.in_cache(settings.cache_dir), declare, strict=settings.strict)
-    for name, content in static_files(static_dirs):
+    for name, content in assets:
         if name not in offline.SOURCES:  # the service worker ships only with --offline, filled in
             declare(0, [Output(urls.static(name), f"static file {name}", _given(content))])
     if mirror:
@@ -173,6 +185,11 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
             if image.path not in stored:  # named by content: one file for one picture under two URLs
                 stored.add(image.path)
                 declare(0, [Output(image.path, f"media {url}", _given(image.content))])
+    # last of the pages' kind, so that it lists every page declared above; only with a base URL (absolute URLs)
+    sitemaps = sitemap_files(page_paths, locales, conf.default_locale, base_url) if base_url else []
+    declare(0, [Output(path, "sitemap", _given(content)) for path, content in sitemaps])
+    declare(0, [Output(urls.robots(), "robots.txt",
+                       _given(robots(base_url, urls.sitemap() if sitemaps else None)))])
     if worker:
         declare(0, [Output(urls.static(offline.REGISTER), f"static file {offline.REGISTER}",
                            _given(worker.register))])
@@ -298,6 +315,19 @@ def static_files(directories: list[Path]) -> list[tuple[str, bytes]]:
             if path.is_file() and name not in found:
                 found[name] = path.read_bytes()
     return sorted(found.items())
+
+
+def inline_style_sheet(assets: list[tuple[str, bytes]]) -> Markup:
+    """static/style.css (the theme's, when it has one) for a <style> element: what styles the 404 page wherever it
+    is served. "</" is written "<\\/" (the same in CSS) so that the text cannot close the element.
+
+    Raises ThemeError when the stylesheet is not UTF-8 text."""
+    try:
+        css = dict(assets).get(STYLE_SHEET, b"").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ThemeError(f"{urls.static(STYLE_SHEET)} is not UTF-8 text (byte {exc.start}): the 404 page carries "
+                         "a copy of it", hint="save the stylesheet as UTF-8") from None
+    return Markup(css.replace("</", "<\\/"))
 
 
 def _calendar(renderer: Callable[[], IcalRenderer], entries: Iterable[Entry], scope: str, title: str) -> bytes:

@@ -141,6 +141,21 @@ def changes_feed(lang: str) -> str:
     return f"{segment(lang)}/changes.atom"
 
 
+def sitemap() -> str:
+    """The sitemap (sitemaps.org), or the sitemap index when the pages need several files."""
+    return "sitemap.xml"
+
+
+def sitemap_part(number: int) -> str:
+    """One file of a sitemap split in several (numbered from 1), listed by the index at sitemap()."""
+    return f"sitemap-{int(number)}.xml"
+
+
+def robots() -> str:
+    """robots.txt (RFC 9309), at the site's root."""
+    return "robots.txt"
+
+
 def static(name: str) -> str:
     """A static asset."""
     return f"static/{name}"

@@ -27,7 +27,14 @@ def vnu_errors(files: list[Path]) -> list[str]:
                           *map(str, files)], capture_output=True, text=True, timeout=600)
     messages = json.loads(run.stderr or run.stdout)["messages"]
     return [f"{Path(m['url']).name if 'url' in m else '?'}:{m.get('lastLine', '?')}: {m['message']}"
-            for m in messages if m["type"] in {"error", "non-document-error"}]
+            for m in messages if m["type"] in {"error", "non-document-error"} and not inline_style_sheet(m)]
+
+
+def inline_style_sheet(message: dict[str, str]) -> bool:
+    """Whether a message is about the 404 page's inline copy of static/style.css. The checker does not check
+    linked stylesheets, so every other page's CSS goes unchecked; its CSS validator, from before CSS Logical
+    Properties, :has(), dvh units or var() in calc() and repeat(), would call our stylesheet wrong only there."""
+    return message["message"].startswith("CSS: ") and Path(message.get("url", "")).name == "404.html"
 
 
 @pytest.fixture(scope="module")

@@ -40,6 +40,16 @@ def test_preview_server_serves_the_site_on_localhost_and_stops(site: Path) -> No
         requests.get(url + "en/", timeout=2)
 
 
+def test_a_missing_path_answers_the_sites_404_page_with_status_404_as_github_pages_does(site: Path) -> None:
+    server = PreviewServer(site).start()
+
+    missing = requests.get(server.url + "en/talk/GONE/", timeout=10)
+    server.stop()
+
+    assert missing.status_code == 404 and missing.content == (site / "404.html").read_bytes()
+    assert missing.headers["Content-Type"].startswith("text/html")
+
+
 def test_a_port_in_use_is_a_clear_error(site: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -80,6 +80,15 @@ def test_deploys_with_the_official_pages_actions(workflow: dict[str, Any]) -> No
     assert upload["with"]["path"] == out[out.index("--out") + 1]
 
 
+def test_the_site_base_url_comes_from_the_pages_step_that_runs_before_the_build(workflow: dict[str, Any]) -> None:
+    names = [s.get("id") or s.get("name") for s in steps(workflow)]
+    pages = next(s for s in steps(workflow) if s.get("id") == "pages")
+
+    assert pages["uses"].startswith("actions/configure-pages@")  # its output `base_url` is the site's address
+    assert names.index("pages") < names.index("Build the site")
+    assert step(workflow, "Build the site")["env"]["PRETALX_STATIC_BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+
+
 def test_build_step_environment_names_real_settings(workflow: dict[str, Any]) -> None:
     env = step(workflow, "Build the site")["env"]
 
@@ -87,7 +96,7 @@ def test_build_step_environment_names_real_settings(workflow: dict[str, Any]) ->
     assert env["PRETALX_STATIC_BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
 
 
-def test_documented_command_builds_a_site_with_absolute_feed_links(tmp_path: Path,
+def test_documented_command_builds_a_site_with_absolute_feed_links_and_a_sitemap(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     program, *arguments = shlex.split(readme_build_command())
     monkeypatch.chdir(tmp_path)
@@ -100,3 +109,5 @@ def test_documented_command_builds_a_site_with_absolute_feed_links(tmp_path: Pat
     site = tmp_path / arguments[arguments.index("--out") + 1]
     assert (site / "sw.js").is_file()
     assert "webcal://example.github.io/schedule/en/schedule.ics" in (site / "en" / "index.html").read_text()
+    assert "<loc>https://example.github.io/schedule/en/</loc>" in (site / "sitemap.xml").read_text()
+    assert "Sitemap: https://example.github.io/schedule/sitemap.xml" in (site / "robots.txt").read_text()

@@ -235,6 +235,8 @@ class PageJob:
     owner: str
     context: dict[str, Any]
     weight: int = 1  # what rendering it costs, roughly, in session pages: for sharing the work out evenly
+    # links as absolute URLs when the base URL is known: for a page served at other addresses than its own (404.html)
+    absolute_links: bool = False
 
     @classmethod
     def of(cls, template: str, path: str, locale: str, owner: str, *, listing: int = 0, **context: Any) -> PageJob:
@@ -306,7 +308,12 @@ class HtmlRenderer:
         locale, path = job.locale, job.path
         parts = self._locale_parts(locale)
         ctx = PageContext(self.conference, locale, self.base_url, parts.slot_views, self.changes)
-        link, fragment = self.fragments.bind(path, locale)
+        if job.absolute_links and self.base_url:
+            # its own fragment cache: its links read like no other page's
+            _, fragment = Fragments().bind(path, locale)
+            link = functools.partial(absolute_link, self.base_url)
+        else:
+            link, fragment = self.fragments.bind(path, locale)
         language_links = [(lang, urls.absolute(self.base_url, target) or link(target))
                           for lang, target in same_page_in(path, locale, self.locales)]
 
@@ -377,6 +384,11 @@ def theme_error(exc: BaseException, page: str) -> ThemeError | None:
                           f"locale at one folder depth: their macros may use their arguments and "
                           f"{', '.join(SHARED_NAMES[:9])} and _(), not {undefined.group(1)} (README: Theming)")
     return ThemeError(message, hint="fix the template: a misspelt name or one this page does not have")
+
+
+def absolute_link(base_url: str, target: str) -> str:
+    """The public URL of output path `target` (a page as its folder: `en/talk/X/`), as urls.absolute makes it."""
+    return urls.absolute(base_url, target) or target
 
 
 def same_page_in(path: str, locale: str, locales: Sequence[str]) -> list[tuple[str, str]]:
