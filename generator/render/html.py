@@ -42,6 +42,7 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env.filters["markdown"] = render_markdown
     env.filters["initials"] = initials
     env.filters["script_json"] = lambda data: Markup(script_json(data))
+    env.filters["css_string"] = css_string
     return env
 
 
@@ -397,6 +398,13 @@ def same_page_in(path: str, locale: str, locales: Sequence[str]) -> list[tuple[s
     if not path.startswith(here):
         return []
     return [(lang, posixpath.dirname(urls.home(lang)) + "/" + path.removeprefix(here)) for lang in locales]
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string (CSS Syntax Level 3, §4.3.5: `\\` escapes, a newline as `\\a `), for a custom
+    property that `content:` shows. Markup is unescaped first; the result is plain text for the template to escape."""
+    plain = text.unescape() if isinstance(text, Markup) else str(text)
+    return '"' + plain.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("\r", "\\d ") + '"'
 
 
 def initials(name: str) -> str:
