@@ -22,6 +22,7 @@ from ..changelog import Changes
 from ..errors import ThemeError
 from ..i18n import choose
 from ..model import Appearance, Conference, Entry, Multilingual, Room, Track
+from .contrast import track_colours
 from .fragments import Fragments
 from .markup import render_markdown
 from .search import script_json
@@ -181,6 +182,10 @@ class PageContext:
                 [room for room in conf.rooms if room.id in rooms],
                 [track for track in conf.tracks if track.id in tracks],
                 sorted({e.session.content_locale for e in talks if e.session.content_locale}))
+
+    def colours(self, track: Track | None) -> str:
+        """The inline-style declarations that show a track's colour legibly in both themes ("" without one)."""
+        return track_colours(track.color).css if track and track.color else ""
 
     def iso(self, moment: dt.datetime) -> str:
         """A machine-readable timestamp for <time datetime>, with the event's offset."""
