@@ -78,10 +78,16 @@
         tick();
       });
     }
-    tzBox.querySelector("input[value=local]").parentElement.append(` (${localTz})`);
-    tzBox.querySelector("input[value=event]").parentElement.append(` (${eventTz})`);
+    tzBox.querySelector("input[value=local]").parentElement.append(" ", el("span", { className: "zone", textContent: `(${localTz})` }));
+    tzBox.querySelector("input[value=event]").parentElement.append(" ", el("span", { className: "zone", textContent: `(${eventTz})` }));
   }
   if (zone !== eventTz) applyZone();
+
+  // ---- phone header: the navigation is one scrolling row there; bring this page's own entry into it
+  const navRow = D.querySelector("header.site nav:not(.languages) ul"), navHere = navRow?.querySelector("[aria-current=page]");
+  if (navHere && navRow.scrollWidth > navRow.clientWidth) {
+    navRow.scrollLeft += navHere.getBoundingClientRect().left - navRow.getBoundingClientRect().left - 24;
+  }
 
   // ---- favourites, kept in this browser
   const favourites = new Set(load("favourites", []));
