@@ -15,6 +15,7 @@ from support.data import load_fixture, materialise
 
 from generator import urls
 from generator.cli import main
+from generator.render.html import css_string
 from generator.serve import PreviewServer
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf reads the printed PDF (pip install -e '.[test]')")
@@ -102,3 +103,7 @@ def test_printed_text_is_at_least_eight_points(chromium, site, schedule):
     small = {name: points for name, points in sizes if points < MIN_POINTS}
     assert len(sizes) > 1000
     assert small == {}
+
+
+def test_the_printed_time_zone_sentence_is_a_css_string_that_cannot_close_its_style_element():
+    assert css_string('Zeiten in "X"\\Y </style><b>') == '"Zeiten in \\"X\\"\\\\Y \\3c /style>\\3c b>"'

@@ -405,11 +405,12 @@ def same_page_in(path: str, locale: str, locales: Sequence[str]) -> list[tuple[s
     return [(lang, posixpath.dirname(urls.home(lang)) + "/" + path.removeprefix(here)) for lang in locales]
 
 
-def css_string(text: str) -> str:
-    """`text` as a quoted CSS string (CSS Syntax Level 3, §4.3.5: `\\` escapes, a newline as `\\a `), for a custom
-    property that `content:` shows. Markup is unescaped first; the result is plain text for the template to escape."""
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string for a `<style>` element (CSS Syntax Level 3, §4.3.5 escapes: `\\`, `"`, a line
+    break as `\\a `, and `<` as `\\3c ` so the text cannot close the element). Markup is unescaped first."""
     plain = text.unescape() if isinstance(text, Markup) else str(text)
-    return '"' + plain.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("\r", "\\d ") + '"'
+    escaped = plain.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("\r", "\\d ")
+    return Markup('"' + escaped.replace("<", "\\3c ") + '"')
 
 
 def initials(name: str) -> str:
