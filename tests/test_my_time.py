@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pypdf
 import pytest
 from support.conferences import conference
 from support.data import load_fixture, materialise
@@ -117,10 +118,9 @@ def test_a_day_heading_gives_the_dates_its_sessions_run_over_in_my_time_zone(vis
     assert visitor.text_content("h1") == before
 
 
+@pytest.mark.parametrize("served", ["39c3"], indirect=True)  # the demo has no session after midnight
 def test_a_session_after_midnight_shows_the_night_it_belongs_to_in_event_time_and_its_own_date_in_mine(visitor, served):
-    base, name = served
-    if name != "39c3":
-        pytest.skip("the 39C3 export has sessions after midnight, read from it here; the demo has none")
+    base, _ = served
     nights = [(start, event) for day in load_fixture(SOURCE)["schedule"]["conference"]["days"]
               for start, _, event in frab_events(day) if start.date().isoformat() != day["date"]]
     start, event = min(nights, key=lambda n: (n[0], n[1]["guid"]))
@@ -138,7 +138,6 @@ def test_a_session_after_midnight_shows_the_night_it_belongs_to_in_event_time_an
 
 
 def test_a_page_printed_in_my_time_names_my_zone_at_its_foot(visitor, served):
-    pypdf = pytest.importorskip("pypdf", reason="pypdf reads the printed PDF (pip install -e '.[test]')")
     base, _ = served
     visitor.goto(base + urls.talks("en"))
     switch_to_my_time(visitor)

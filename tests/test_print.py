@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 from support.data import load_fixture, materialise
 
@@ -17,8 +18,6 @@ from generator import urls
 from generator.cli import main
 from generator.render.html import css_string
 from generator.serve import PreviewServer
-
-pypdf = pytest.importorskip("pypdf", reason="pypdf reads the printed PDF (pip install -e '.[test]')")
 
 pytestmark = pytest.mark.browser
 SOURCE = "ccc-39c3/everything.schedule.json"
