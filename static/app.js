@@ -59,50 +59,25 @@
     return format.format(at(value));
   };
   const span = (s) => `${clock(s.b)}–${clock(s.e)}`;
-  // dates: the calendar date in the chosen zone ("2025-12-28"), and written as the page writes dates
-  const SHORT = { weekday: "short", day: "numeric", month: "short", year: "numeric" };
-  const LONG = { weekday: "long", day: "numeric", month: "long", year: "numeric" };
-  const isoDate = (value) => {
-    const [format, at] = inZone(value, { year: "numeric", month: "2-digit", day: "2-digit" });
-    const part = Object.fromEntries(format.formatToParts(at(value)).map((p) => [p.type, p.value]));
-    return `${part.year}-${part.month}-${part.day}`;
+  // dates and day headings: mytime.js, loaded when needed
+  const dates = () => window.pretalxStaticDates?.({ original: zone === eventTz, inZone, lang, ui });
+  const convertDates = () => {
+    if (dates() || zone === eventTz || !D.querySelector("time[data-f=d],time[data-f=day]")) return;
+    D.head.append(el("script", { src: page.dates, onload: dates }));
   };
-  const dateText = (value, options) => { const [format, at] = inZone(value, options); return format.format(at(value)); };
-  // a conference day ("2025-12-27") is a name in the schedule, not an instant: written as it is, in no zone
-  const dayText = (day, options) => new Intl.DateTimeFormat(lang, { ...options, timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
-  // a date shown in the visitor's zone names its conference day where the two differ, as pages do after midnight
-  // in the event's zone (the "night of" note: model.Conference.night_of); `after` is where the note goes
-  const dayNote = (after, day, options) => after.after(
-    el("span", { className: "day-note", textContent: ` (${fill(ui.conferenceDay, { day: dayText(day, options) })})` }));
-  const dropNote = (after) => { if (after.nextElementSibling?.classList.contains("day-note")) after.nextElementSibling.remove(); };
   const tzNote = getComputedStyle(D.documentElement).getPropertyValue("--tz-note").trim();
   const applyZone = () => {
     const original = zone === eventTz;
-    for (const t of D.querySelectorAll("time[data-f]")) {
+    for (const t of D.querySelectorAll("time[data-f=t]")) {
       t.dataset.text ??= t.textContent;
-      const f = t.dataset.f, d = t.dataset;
-      if (f === "t") t.textContent = original ? d.text : clock(t.getAttribute("datetime"));
-      else if (f === "d" && d.at) {  // a slot's date: its start's calendar date, and its conference day where they differ
-        const night = t.nextElementSibling?.classList.contains("night") ? t.nextElementSibling : null;
-        const after = night || t;
-        t.textContent = original ? d.text : dateText(d.at, SHORT);
-        if (night) night.hidden = !original;
-        dropNote(after);
-        if (!original && isoDate(d.at) !== d.day) dayNote(after, d.day, SHORT);
-      } else if (f === "day" && d.from) {  // a day's heading: the dates its sessions run over in the chosen zone
-        const day = t.getAttribute("datetime"), last = Date.parse(d.to) - 1;
-        const same = original || (isoDate(d.from) === day && isoDate(last) === day);
-        const [format, at] = inZone(d.from, LONG);
-        t.textContent = same ? d.text : format.formatRange(at(d.from), at(last));
-        dropNote(t);
-        if (!same) dayNote(t, day, LONG);
-      }
+      t.textContent = original ? t.dataset.text : clock(t.getAttribute("datetime"));
     }
+    convertDates();
     for (const line of D.querySelectorAll(".tz-line")) {
       line.dataset.text ??= line.textContent;
       line.textContent = line.dataset.text.split(eventTz).join(zone);
     }
-    if (tzNote) D.documentElement.style.setProperty("--tz-note", tzNote.split(eventTz).join(zone));  // printed pages
+    if (tzNote) D.documentElement.style.setProperty("--tz-note", tzNote.split(eventTz).join(zone));  // print
   };
   const tzBox = D.querySelector("fieldset.tz");
   if (tzBox && localTz && localTz !== eventTz) {
@@ -121,7 +96,7 @@
   }
   if (zone !== eventTz) applyZone();
 
-  // ---- phone header: the navigation is one scrolling row there; bring this page's own entry into it
+  // ---- phone header: scroll the navigation row to this page's entry
   const navRow = D.querySelector("header.site nav:not(.languages) ul"), navHere = navRow?.querySelector("[aria-current=page]");
   if (navHere && navRow.scrollWidth > navRow.clientWidth) {
     navRow.scrollLeft += navHere.getBoundingClientRect().left - navRow.getBoundingClientRect().left - 24;

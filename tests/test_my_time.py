@@ -62,7 +62,9 @@ def visitor(chromium: Any) -> Iterator[Any]:
 
 
 def switch_to_my_time(page: Any) -> None:
+    """Pick "my time", and wait for the dates to follow (app.js loads static/mytime.js for them on demand)."""
     page.check("fieldset.tz input[value=local]")
+    page.wait_for_selector("body[data-dates-shown=local]", state="attached")
 
 
 def test_every_session_date_is_its_start_date_in_my_time_zone_with_its_conference_day_where_they_differ(visitor, served):
@@ -115,6 +117,7 @@ def test_a_day_heading_gives_the_dates_its_sessions_run_over_in_my_time_zone(vis
         assert moment.strftime("%A") in heading and re.search(rf"\b{moment.day}\b", heading), heading
     assert f"conference day {day.date.strftime('%A')}" in heading
     visitor.check("fieldset.tz input[value=event]")
+    visitor.wait_for_selector("body[data-dates-shown=event]", state="attached")
     assert visitor.text_content("h1") == before
 
 
