@@ -59,13 +59,10 @@
     return format.format(at(value));
   };
   const span = (s) => `${clock(s.b)}–${clock(s.e)}`;
-  // dates and day headings: mytime.js, loaded when needed
-  const dates = () => window.pretalxStaticDates?.({ original: zone === eventTz, inZone, lang, ui });
-  const convertDates = () => {
-    if (dates() || zone === eventTz || !D.querySelector("time[data-f=d],time[data-f=day]")) return;
-    D.head.append(el("script", { src: page.dates, onload: dates }));
-  };
-  const tzNote = getComputedStyle(D.documentElement).getPropertyValue("--tz-note").trim();
+  // mytime.js: dates, headings, print
+  const script = D.currentScript.src;
+  const dates = () => window.pretalxStaticDates?.({ original: zone === eventTz, inZone, lang, ui, eventTz, zone });
+  const convertDates = () => dates() || zone === eventTz || D.head.append(el("script", { src: new URL("mytime.js", script), onload: dates }));
   const applyZone = () => {
     const original = zone === eventTz;
     for (const t of D.querySelectorAll("time[data-f=t]")) {
@@ -77,7 +74,6 @@
       line.dataset.text ??= line.textContent;
       line.textContent = line.dataset.text.split(eventTz).join(zone);
     }
-    if (tzNote) D.documentElement.style.setProperty("--tz-note", tzNote.split(eventTz).join(zone));  // print
   };
   const tzBox = D.querySelector("fieldset.tz");
   if (tzBox && localTz && localTz !== eventTz) {
@@ -96,11 +92,9 @@
   }
   if (zone !== eventTz) applyZone();
 
-  // ---- phone header: scroll the navigation row to this page's entry
-  const navRow = D.querySelector("header.site nav:not(.languages) ul"), navHere = navRow?.querySelector("[aria-current=page]");
-  if (navHere && navRow.scrollWidth > navRow.clientWidth) {
-    navRow.scrollLeft += navHere.getBoundingClientRect().left - navRow.getBoundingClientRect().left - 24;
-  }
+  // ---- phone header: the nav row shows this page
+  const navRow = D.querySelector("header.site nav:not(.languages) ul"), navHere = navRow?.querySelector("[aria-current]");
+  if (navHere) navRow.scrollLeft = navHere.offsetLeft - navRow.offsetLeft - 24;
 
   // ---- favourites, kept in this browser
   const favourites = new Set(load("favourites", []));

@@ -1,9 +1,12 @@
-/* pretalx-static, "my time" for dates: app.js loads this on a page with dates once the visitor picks their own
-   time zone. A slot's date (time[data-f=d]: data-at its start, data-day its conference day) becomes its calendar date
-   in that zone, naming the conference day where the two differ, as pages do after midnight in the event's zone (the
-   "night of" note: model.Conference.night_of); a day heading (time[data-f=day]) gives the dates its slots run over
+/* pretalx-static, "my time" beyond clock times: app.js loads this once the visitor picks their own time zone.
+   A slot's date (time[data-f=d]: data-at its start, data-day its conference day) becomes its calendar date in that
+   zone, naming the conference day where the two differ, as pages do after midnight in the event's zone (the "night
+   of" note: model.Conference.night_of); a day heading (time[data-f=day]) gives the dates its slots run over
    (data-from to data-to). Back in the event's zone, everything reads as the page was built. */
-window.pretalxStaticDates = ({ original, inZone, lang, ui }) => {
+const tzNote = getComputedStyle(document.documentElement).getPropertyValue("--tz-note").trim();  // as built
+window.pretalxStaticDates = ({ original, inZone, lang, ui, eventTz, zone }) => {
+  // the time zone printed at the foot of every sheet (style.css, print)
+  if (tzNote) document.documentElement.style.setProperty("--tz-note", tzNote.split(eventTz).join(zone));
   const SHORT = { weekday: "short", day: "numeric", month: "short", year: "numeric" };
   const LONG = { weekday: "long", day: "numeric", month: "long", year: "numeric" };
   const text = (value, options) => { const [format, at] = inZone(value, options); return format.format(at(value)); };
@@ -22,6 +25,11 @@ window.pretalxStaticDates = ({ original, inZone, lang, ui }) => {
     span.textContent = ` (${ui.conferenceDay.replace("{day}", dayText(day, options))})`;
     after.after(span);
   };
+  if (!document.getElementById("day-note-style")) {  // here, not in style.css: only pages that convert dates need it
+    const style = Object.assign(document.createElement("style"), { id: "day-note-style" });
+    style.textContent = ".day-note { color: var(--muted); font-weight: 400; } :is(h1, h2) .day-note { display: block; font-size: 1rem; }";
+    document.head.append(style);
+  }
   for (const t of document.querySelectorAll("time[data-f=d][data-at], time[data-f=day][data-from]")) {
     const d = t.dataset;
     d.text ??= t.textContent;
