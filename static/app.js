@@ -48,19 +48,28 @@
   // ---- times: the event's zone or the visitor's
   let zone = load("tz", "event") === "local" ? localTz : eventTz;
   // an event known only by its UTC offset is named "UTC+05:30", which Intl does not take: shift, then show as UTC
-  const clock = (value, parts = { hour: "2-digit", minute: "2-digit" }) => {
+  const inZone = (value, options) => {
     const fixed = /^UTC([+-])(\d\d):(\d\d)$/.exec(zone || "");
     const shift = fixed ? (fixed[1] === "-" ? -1 : 1) * (fixed[2] * 60 + Number(fixed[3])) * 60000 : 0;
-    return new Intl.DateTimeFormat(lang, { ...parts, timeZone: fixed ? "UTC" : zone })
-      .format(new Date(new Date(value).getTime() + shift));
+    return [new Intl.DateTimeFormat(lang, { ...options, timeZone: fixed ? "UTC" : zone }),
+      (v) => new Date(new Date(v).getTime() + shift)];
+  };
+  const clock = (value, parts = { hour: "2-digit", minute: "2-digit" }) => {
+    const [format, at] = inZone(value, parts);
+    return format.format(at(value));
   };
   const span = (s) => `${clock(s.b)}–${clock(s.e)}`;
+  // mytime.js: dates, headings, print
+  const script = D.currentScript.src;
+  const dates = () => window.pretalxStaticDates?.({ original: zone === eventTz, inZone, lang, ui, eventTz, zone });
+  const convertDates = () => dates() || zone === eventTz || D.head.append(el("script", { src: new URL("mytime.js", script), onload: dates }));
   const applyZone = () => {
     const original = zone === eventTz;
-    for (const t of D.querySelectorAll("time[data-f]")) {
+    for (const t of D.querySelectorAll("time[data-f=t]")) {
       t.dataset.text ??= t.textContent;
       t.textContent = original ? t.dataset.text : clock(t.getAttribute("datetime"));
     }
+    convertDates();
     for (const line of D.querySelectorAll(".tz-line")) {
       line.dataset.text ??= line.textContent;
       line.textContent = line.dataset.text.split(eventTz).join(zone);
@@ -78,10 +87,14 @@
         tick();
       });
     }
-    tzBox.querySelector("input[value=local]").parentElement.append(` (${localTz})`);
-    tzBox.querySelector("input[value=event]").parentElement.append(` (${eventTz})`);
+    tzBox.querySelector("input[value=local]").parentElement.append(" ", el("span", { className: "zone", textContent: `(${localTz})` }));
+    tzBox.querySelector("input[value=event]").parentElement.append(" ", el("span", { className: "zone", textContent: `(${eventTz})` }));
   }
   if (zone !== eventTz) applyZone();
+
+  // ---- phone header: the nav row shows this page
+  const navRow = D.querySelector("header.site nav:not(.languages) ul"), navHere = navRow?.querySelector("[aria-current]");
+  if (navHere) navRow.scrollLeft = navHere.offsetLeft - navRow.offsetLeft - 24;
 
   // ---- favourites, kept in this browser
   const favourites = new Set(load("favourites", []));

@@ -169,14 +169,14 @@ def test_the_switch_shows_times_in_the_visitors_time_zone_and_remembers_it(chrom
     context = chromium.new_context(timezone_id="America/New_York")
     page = context.new_page()
     page.goto(site + urls.talk("en", session.code))
-    first_time = page.locator("dl.facts time[data-f]").first
+    first_time = page.locator("dl.facts time[data-f=t]").first
 
     assert first_time.text_content() == "12:00"
     page.check("fieldset.tz input[value=local]")
     assert first_time.text_content() == session.start.astimezone(dt.timezone(dt.timedelta(hours=-5))).strftime("%H:%M")
     assert "America/New_York" in page.text_content("footer")
     page.reload()
-    assert page.locator("dl.facts time[data-f]").first.text_content() == "06:00"
+    assert page.locator("dl.facts time[data-f=t]").first.text_content() == "06:00"
     context.close()
 
 

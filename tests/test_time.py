@@ -378,9 +378,10 @@ def test_a_set_after_midnight_is_on_its_day_page_and_shows_its_calendar_date_and
 
     talk = (site / "talk/302/index.html").read_text()
     # 04:00 on Monday 28 December, in the night of Sunday 27 December
-    assert re.search(r'<time datetime="2026-12-28">[^<]*28[^<]*Dec[^<]*</time> \(night of [^)]*27[^)]*Dec', talk), \
+    assert re.search(r'<time datetime="2026-12-28"[^>]*>[^<]*28[^<]*Dec[^<]*</time><span class="night"> \(night of [^)]*27[^)]*Dec',
+                     talk), \
         re.findall(r"<time[^>]*>[^<]*</time>[^<]*", talk)[:4]
-    assert '<time datetime="2026-12-27">' not in talk.split("<dd>", 1)[1].split("</dd>", 1)[0]
+    assert '<time datetime="2026-12-27"' not in talk.split("<dd>", 1)[1].split("</dd>", 1)[0]
 
 
 def test_the_day_change_option_replaces_the_sources_days(built):

@@ -22,6 +22,7 @@ from ..changelog import Changes
 from ..errors import ThemeError
 from ..i18n import choose
 from ..model import Appearance, Conference, Entry, Multilingual, Room, Track
+from .contrast import track_colours
 from .fragments import Fragments
 from .markup import render_markdown
 from .search import script_json
@@ -42,6 +43,7 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env.filters["markdown"] = render_markdown
     env.filters["initials"] = initials
     env.filters["script_json"] = lambda data: Markup(script_json(data))
+    env.filters["css_string"] = css_string
     return env
 
 
@@ -180,6 +182,10 @@ class PageContext:
                 [room for room in conf.rooms if room.id in rooms],
                 [track for track in conf.tracks if track.id in tracks],
                 sorted({e.session.content_locale for e in talks if e.session.content_locale}))
+
+    def colours(self, track: Track | None) -> str:
+        """The inline-style declarations that show a track's colour legibly in both themes ("" without one)."""
+        return track_colours(track.color).css if track and track.color else ""
 
     def iso(self, moment: dt.datetime) -> str:
         """A machine-readable timestamp for <time datetime>, with the event's offset."""
@@ -397,6 +403,14 @@ def same_page_in(path: str, locale: str, locales: Sequence[str]) -> list[tuple[s
     if not path.startswith(here):
         return []
     return [(lang, posixpath.dirname(urls.home(lang)) + "/" + path.removeprefix(here)) for lang in locales]
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string for a `<style>` element (CSS Syntax Level 3, §4.3.5 escapes: `\\`, `"`, a line
+    break as `\\a `, and `<` as `\\3c ` so the text cannot close the element). Markup is unescaped first."""
+    plain = text.unescape() if isinstance(text, Markup) else str(text)
+    escaped = plain.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("\r", "\\d ")
+    return Markup('"' + escaped.replace("<", "\\3c ") + '"')
 
 
 def initials(name: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .. import i18n, timezones, urls
 from ..i18n import choose
 from ..model import Appearance, Conference, Entry, Multilingual
+from .contrast import track_colours
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,8 @@ class SlotView:
     track: str  # slug, "" without a track
     track_name: str
     track_lang: str  # the language the track's name fell back to, "" when it is the page's
-    colour: str  # the track's #rrggbb, "" without one
+    colour: str  # the track's #rrggbb as the organisers chose it, "" without one
+    colours: str  # the inline-style declarations that show it legibly in both themes (contrast.TrackColours.css), ""
     moved_from: str  # where the latest version moved it from ("14:00, Hall A"; with the date when that changed)
 
 
@@ -84,7 +86,8 @@ class SlotViews:
             room_lang=i18n.fallback_language(room.name, locale, conf.default_locale),
             track=track.slug if track else "", track_name=self._t(track.name) if track else "",
             track_lang=i18n.fallback_language(track.name, locale, conf.default_locale) if track else "",
-            colour=(track.color or "") if track else "", moved_from=self._moved_from(entry))
+            colour=(track.color or "") if track else "",
+            colours=track_colours(track.color).css if track and track.color else "", moved_from=self._moved_from(entry))
 
     def _moved_from(self, entry: Entry) -> str:
         before = self.moved.get(entry.key)
