@@ -45,6 +45,22 @@
   });
   const href = (item) => new URL(item.u, indexBase).href;
 
+  // ---- the small sessions file (render/sessions.py): "now and next" and the favourites' .ics; a script too
+  let sessionsPromise = null;
+  const sessionsBase = new URL(page.sessions, location.href);
+  const loadSessions = () => sessionsPromise ??= new Promise((resolve, reject) => {
+    const script = el("script", { src: page.sessions });
+    script.onload = () => {
+      const data = window.pretalxStaticSessions;
+      for (const s of data.sessions) {  // minutes since the epoch → milliseconds, the instants Date works in
+        s.start = s.b * 60000; s.end = (s.b + s.m) * 60000; s.href = new URL(s.u, sessionsBase).href;
+      }
+      resolve(data);
+    };
+    script.onerror = () => { sessionsPromise = null; reject(new Error(ui.loadFailed)); };
+    D.head.append(script);
+  });
+
   // ---- times: the event's zone or the visitor's
   let zone = load("tz", "event") === "local" ? localTz : eventTz;
   // an event known only by its UTC offset is named "UTC+05:30", which Intl does not take: shift, then show as UTC
@@ -96,30 +112,119 @@
   const navRow = D.querySelector("header.site nav:not(.languages) ul"), navHere = navRow?.querySelector("[aria-current]");
   if (navHere) navRow.scrollLeft = navHere.offsetLeft - navRow.offsetLeft - 24;
 
-  // ---- favourites, kept in this browser
+  // ---- favourites, kept in this browser. A toggle button per session, named with its title (the name stays the
+  // same, aria-pressed carries the state); on and off differ by shape (☆/★) and by text (its tooltip and
+  // description, and a visible line on a session's page), not only by colour.
   const favourites = new Set(load("favourites", []));
-  const favButton = (code) => {
-    const button = el("button", { type: "button", className: "fav", textContent: "★" });
+  const storeFavourites = () => save("favourites", [...favourites].sort());
+  const favState = (on) => (on ? ui.inMySchedule : ui.addToMySchedule);
+  const favButton = (code, title, state) => {
+    const button = el("button", { type: "button", className: "fav" });
     button.dataset.code = code;
-    button.setAttribute("aria-label", ui.favourite);
+    button.setAttribute("aria-label", fill(ui.favouriteOf, { title }));
+    if (state) button.setAttribute("aria-describedby", state.id);
     button.addEventListener("click", () => {
       if (favourites.has(code)) favourites.delete(code); else favourites.add(code);
-      save("favourites", [...favourites].sort());
+      storeFavourites();
       showFavourites();
       applyFilters();
     });
     return button;
   };
   const showFavourites = () => {
-    for (const b of D.querySelectorAll("button.fav")) b.setAttribute("aria-pressed", favourites.has(b.dataset.code));
+    for (const b of D.querySelectorAll("button.fav")) {
+      const on = favourites.has(b.dataset.code);
+      b.setAttribute("aria-pressed", on);
+      b.textContent = on ? "★" : "☆";
+      b.title = favState(on);
+      const state = b.getAttribute("aria-describedby");
+      if (state) D.getElementById(state).textContent = favState(on);
+    }
+    showShare();
   };
   for (const holder of D.querySelectorAll("[data-code]")) {
-    const button = favButton(holder.dataset.code);
     const heading = holder.querySelector("h1");
-    if (heading) heading.after(button); else holder.append(button);
+    const title = (holder.querySelector("h1, .title")?.textContent || holder.dataset.code).trim();
+    if (heading) {
+      const state = el("span", { className: "fav-state", id: `fav-state-${holder.dataset.code}` });
+      heading.after(el("p", { className: "fav-line" }, favButton(holder.dataset.code, title, state), " ", state));
+    } else holder.append(favButton(holder.dataset.code, title));
   }
-  showFavourites();
   for (const item of D.querySelectorAll("li.mine")) item.hidden = false;
+
+  // ---- shared picks: "My schedule" links to itself with the codes (?picks=A,B), as text and as a QR code, so
+  // picks move to another device; opening such a link asks before adding them (nothing changes unasked)
+  const shareBox = D.querySelector(".share-picks");
+  const shareUrl = () => {
+    const url = new URL(location.pathname, location.href);
+    url.search = `?mine=1&picks=${[...favourites].sort().map(encodeURIComponent).join(",")}`;
+    return url.href;
+  };
+  let qrPromise = null;
+  const loadQr = () => qrPromise ??= new Promise((resolve, reject) => {
+    const script = el("script", { src: shareBox.dataset.qr });
+    script.onload = () => resolve(window.qrcode);
+    script.onerror = () => { qrPromise = null; reject(new Error("qrcode")); };
+    D.head.append(script);
+  });
+  // the QR code of `text` as an SVG of dark modules on a light quiet zone of 4 modules (ISO/IEC 18004 §5.3.8),
+  // light and dark fixed so scanners read it in dark mode too; byte mode, error correction M, smallest version
+  const qrSvg = (qrcode, text) => {
+    const qr = qrcode(0, "M");
+    qr.addData(text, "Byte");
+    qr.make();
+    const n = qr.getModuleCount(), size = n + 8, ns = "http://www.w3.org/2000/svg";
+    let path = "";
+    for (let y = 0; y < n; y += 1) for (let x = 0; x < n; x += 1) if (qr.isDark(y, x)) path += `M${x + 4} ${y + 4}h1v1h-1z`;
+    const svg = D.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", `0 0 ${size} ${size}`);
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", ui.qrLabel);
+    svg.dataset.modules = n;
+    const light = D.createElementNS(ns, "rect"), dark = D.createElementNS(ns, "path");
+    Object.entries({ width: size, height: size, fill: "#fff" }).forEach(([k, v]) => light.setAttribute(k, v));
+    dark.setAttribute("d", path);
+    dark.setAttribute("fill", "#000");
+    svg.append(light, dark);
+    return svg;
+  };
+  function showShare() {
+    if (!shareBox) return;
+    shareBox.hidden = !favourites.size;
+    if (!favourites.size) return;
+    const url = shareUrl();
+    const link = shareBox.querySelector("a.share-link");
+    if (link.href === url) return;
+    link.href = url;
+    loadQr().then((qrcode) => { if (link.href === url) shareBox.querySelector(".qr").replaceChildren(qrSvg(qrcode, url)); },
+      () => shareBox.querySelector(".qr").replaceChildren());
+  }
+  const offerPicks = () => {
+    if (!params.has("picks")) return;
+    const known = new Set([...D.querySelectorAll("li.slot[data-code]")].map((s) => s.dataset.code));
+    const offered = [...new Set(params.get("picks").split(",").map((c) => c.trim()))].filter((c) => known.has(c));
+    const added = offered.filter((c) => !favourites.has(c));
+    const forget = () => {  // the offer is answered: drop it from the address, so a reload does not ask again
+      const query = new URLSearchParams(location.search);
+      query.delete("picks");
+      history.replaceState(null, "", `?${query}` + location.hash);
+      box.remove();
+    };
+    const box = el("section", { className: "picks-offer", role: "region", ariaLabel: ui.sharedPicks },
+      el("p", { textContent: added.length ? fill(ui.importPicks, { n: added.length, all: offered.length })
+        : ui.picksKnown }));
+    if (added.length) {
+      const yes = el("button", { type: "button", className: "import-picks", textContent: fill(ui.addPicks, { n: added.length }) });
+      yes.addEventListener("click", () => {
+        for (const c of added) favourites.add(c);
+        storeFavourites(); showFavourites(); applyFilters(); forget();
+      });
+      const no = el("button", { type: "button", className: "ignore-picks", textContent: ui.ignorePicks });
+      no.addEventListener("click", forget);
+      box.append(el("p", {}, yes, " ", no));
+    } else setTimeout(forget, 0);
+    D.querySelector("main h1").after(box);
+  };
 
   // ---- filters: day, room, track, language, favourites; kept in the URL so a reload keeps them
   const form = D.querySelector("form.filters");
@@ -141,7 +246,9 @@
       if (ok) shown += 1;
     }
     for (const group of D.querySelectorAll(".day-group")) group.hidden = !group.querySelector("li.slot:not([hidden])");
-    form.querySelector(".filter-status").textContent = active ? fill(ui.shown, { shown, total }) : "";
+    // "My schedule" with nothing picked explains how to pick, rather than "0 of 895"
+    form.querySelector(".filter-status").textContent = f.mine && !favourites.size ? ui.noFavourites
+      : active ? fill(ui.shown, { shown, total }) : "";
     for (const tools of D.querySelectorAll(".mine-tools")) tools.hidden = !f.mine;
     D.dispatchEvent(new Event("pretalx:filtered"));  // the day grid (daygrid.js) then drops empty and hidden rooms
   }
@@ -165,8 +272,10 @@
     form.addEventListener("submit", (e) => e.preventDefault());
     applyFilters();
   }
+  showFavourites();
+  offerPicks();
 
-  // ---- the favourites as an .ics file, built here from the index
+  // ---- the favourites as an .ics file, built here from the small sessions file (render/sessions.py)
   const icsText = (value) => String(value).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,")
     .replace(/\r?\n/g, "\\n");
   const icsTime = (value) => new Date(value).toISOString().replace(/\.\d{3}/, "").replace(/[-:]/g, "");
@@ -182,21 +291,21 @@
     return out.join("\r\n ");
   };
   const downloadFavourites = async () => {
-    const index = await loadIndex();
+    const data = await loadSessions();
     const stamp = icsTime(Date.now());
     const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//pretalx-static//favourites//EN", "CALSCALE:GREGORIAN",
-      "METHOD:PUBLISH", `X-WR-CALNAME:${icsText(`${index.name}: ${ui.myCalendar}`)}`];
-    for (const s of index.sessions.filter((s) => favourites.has(s.c))) {
+      "METHOD:PUBLISH", `X-WR-CALNAME:${icsText(`${data.name}: ${ui.myCalendar}`)}`];
+    for (const s of data.sessions.filter((s) => favourites.has(s.c))) {
       lines.push("BEGIN:VEVENT", `UID:${s.id}`, `DTSTAMP:${stamp}`,
-        `DTSTART:${icsTime(s.b)}`, `DTEND:${icsTime(s.e)}`, `SUMMARY:${icsText(s.t)}`, `LOCATION:${icsText(s.r)}`);
-      if (s.names) lines.push(`DESCRIPTION:${icsText(s.names)}`);
-      if (/^https?:/.test(indexBase.protocol)) lines.push(`URL:${href(s)}`);
+        `DTSTART:${icsTime(s.start)}`, `DTEND:${icsTime(s.end)}`, `SUMMARY:${icsText(s.t)}`,
+        `LOCATION:${icsText(data.rooms[s.r])}`);
+      if (/^https?:/.test(sessionsBase.protocol)) lines.push(`URL:${s.href}`);
       if (s.x) lines.push("STATUS:CANCELLED");
       lines.push("END:VEVENT");
     }
     lines.push("END:VCALENDAR");
     const blob = new Blob([lines.map(icsFold).join("\r\n") + "\r\n"], { type: "text/calendar" });
-    const link = el("a", { href: URL.createObjectURL(blob), download: `${index.event}-favourites.ics` });
+    const link = el("a", { href: URL.createObjectURL(blob), download: `${data.event}-favourites.ics` });
     body.append(link);
     link.click();
     link.remove();
@@ -333,28 +442,49 @@
     if (live && !tag) slot.querySelector(".when").after(el("span", { className: "live-tag", textContent: ui.live }));
     else if (!live && tag) tag.remove();
   };
-  const drawNowNext = (index, now) => {
-    const running = [], next = new Map();
-    for (const s of index.sessions) {
-      const b = Date.parse(s.b), e = Date.parse(s.e);
-      if (b <= now && now < e) running.push(s);
-      else if (b > now && !next.has(s.r)) next.set(s.r, s);
+  // "now and next" at any size of event (58 rooms at 39C3): your picks first, then a few of what is on (the latest
+  // to start first) and what starts next, then a link to the day's timetable. The number of items is fixed per
+  // layout (one line each on wide screens, two on phones), so the box never grows past the height style.css
+  // reserves for it ("now and next"): filling it shifts nothing below.
+  const wide = matchMedia("(min-width: 40rem)");
+  const drawNowNext = (data, now) => {
+    const [items, picksMax, nowMax] = wide.matches ? [8, 3, 3] : [5, 2, 2];
+    const live = data.sessions.filter((s) => !s.x && s.end > now);
+    const running = live.filter((s) => s.start <= now), upcoming = live.filter((s) => s.start > now);
+    const picks = live.filter((s) => favourites.has(s.c)).slice(0, picksMax);
+    const shown = new Set(picks);
+    const onNow = running.filter((s) => !shown.has(s)).sort((a, b) => b.start - a.start)
+      .slice(0, Math.min(nowMax, items - picks.length - 2));
+    onNow.forEach((s) => shown.add(s));
+    const next = upcoming.filter((s) => !shown.has(s)).slice(0, items - picks.length - onNow.length);
+    const item = (s) => el("li", {},
+      el("span", { className: "when", textContent: `${s.start <= now ? `${clock(s.start)}–${clock(s.end)}` : clock(s.start)} · ${data.rooms[s.r]} ` }),
+      el("a", { href: s.href, textContent: s.t, dir: "auto", ...(s.l && s.l !== pageLang ? { lang: s.l } : {}) }));
+    const parts = [];
+    if (!live.length) parts.push(el("p", { textContent: ui.over }));
+    if (picks.length) parts.push(el("h3", { textContent: ui.yourPicks }), el("ul", { className: "picks" }, ...picks.map(item)));
+    if (live.length) {
+      if (onNow.length || !running.length) {  // (all that runs may be among your picks, above)
+        parts.push(el("h3", { textContent: ui.now }), onNow.length ? el("ul", {}, ...onNow.map(item))
+          : el("p", { textContent: ui.nothingNow }));
+      }
+      if (next.length) parts.push(el("h3", { textContent: ui.next }), el("ul", {}, ...next.map(item)));
+      const day = data.days[(running[0] || upcoming[0]).d];
+      const more = running.length - running.filter((s) => shown.has(s)).length;
+      parts.push(el("p", { className: "now-all" }, el("a", { href: new URL(day.u, sessionsBase).href,
+        textContent: more > 0 ? fill(ui.moreNow, { n: more }) : ui.dayTimetable })));
     }
-    const list = (items) => el("ul", {}, ...items.map((s) => el("li", {}, `${span(s)} ${s.r}: `, titleLink(s))));
-    const parts = [el("h3", { textContent: ui.now }), running.length ? list(running) : el("p", { textContent: ui.nothingNow })];
-    if (next.size) parts.push(el("h3", { textContent: ui.next }), list([...next.values()].sort((a, b) => Date.parse(a.b) - Date.parse(b.b))));
-    else if (!running.length) parts.splice(0, 2, el("p", { textContent: ui.over }));
     nowBox.querySelector(".now-body").replaceChildren(...parts);
-    nowBox.hidden = false;
   };
   function tick() {
     const now = Date.now();
     for (const slot of slots) markSlot(slot, now);
     drawLine(now);
     if (jump) jump.hidden = !during(now);
-    if (nowBox) loadIndex().then((index) => drawNowNext(index, now), () => {});
+    if (nowBox) loadSessions().then((data) => drawNowNext(data, now), () => {});
   }
   tick();
   setInterval(tick, 30000);
   addEventListener("resize", () => drawLine(Date.now()));
+  wide.addEventListener("change", () => { if (nowBox) loadSessions().then((data) => drawNowNext(data, Date.now()), () => {}); });
 })();
