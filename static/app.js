@@ -474,7 +474,10 @@
       parts.push(el("p", { className: "now-all" }, el("a", { href: new URL(day.u, sessionsBase).href,
         textContent: more > 0 ? fill(ui.moreNow, { n: more }) : ui.dayTimetable })));
     }
-    nowBox.querySelector(".now-body").replaceChildren(...parts);
+    // redrawn every 30 s: only when something changed, so a link that has the keyboard focus keeps it
+    const text = parts.map((part) => part.textContent).join("\n");
+    if (text !== nowBox.dataset.shown) nowBox.querySelector(".now-body").replaceChildren(...parts);
+    nowBox.dataset.shown = text;
   };
   function tick() {
     const now = Date.now();
