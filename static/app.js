@@ -202,27 +202,29 @@
   const offerPicks = () => {
     if (!params.has("picks")) return;
     const known = new Set([...D.querySelectorAll("li.slot[data-code]")].map((s) => s.dataset.code));
-    const offered = [...new Set(params.get("picks").split(",").map((c) => c.trim()))].filter((c) => known.has(c));
-    const added = offered.filter((c) => !favourites.has(c));
-    const forget = () => {  // the offer is answered: drop it from the address, so a reload does not ask again
+    const codes = [...new Set(params.get("picks").split(",").map((c) => c.trim()).filter(Boolean))];
+    const offered = codes.filter((c) => known.has(c)), added = offered.filter((c) => !favourites.has(c));
+    const unknown = codes.length - offered.length;  // a link made before the schedule changed
+    const forget = () => {  // drop the offer from the address, so a reload does not ask again
       const query = new URLSearchParams(location.search);
       query.delete("picks");
       history.replaceState(null, "", `?${query}` + location.hash);
-      box.remove();
     };
-    const box = el("section", { className: "picks-offer", role: "region", ariaLabel: ui.sharedPicks },
-      el("p", { textContent: added.length ? fill(ui.importPicks, { n: added.length, all: offered.length })
-        : ui.picksKnown }));
+    const box = el("section", { className: "picks-offer", role: "region", ariaLabel: ui.sharedPicks });
+    if (offered.length) box.append(el("p", { textContent: added.length
+      ? fill(ui.importPicks, { n: added.length, all: offered.length }) : ui.picksKnown }));
+    if (unknown) box.append(el("p", { className: "picks-unknown", textContent: fill(ui.picksUnknown, { n: unknown }) }));
     if (added.length) {
+      const answered = () => { forget(); box.remove(); };
       const yes = el("button", { type: "button", className: "import-picks", textContent: fill(ui.addPicks, { n: added.length }) });
       yes.addEventListener("click", () => {
         for (const c of added) favourites.add(c);
-        storeFavourites(); showFavourites(); applyFilters(); forget();
+        storeFavourites(); showFavourites(); applyFilters(); answered();
       });
       const no = el("button", { type: "button", className: "ignore-picks", textContent: ui.ignorePicks });
-      no.addEventListener("click", forget);
+      no.addEventListener("click", answered);
       box.append(el("p", {}, yes, " ", no));
-    } else setTimeout(forget, 0);
+    } else forget();  // nothing to ask: the box only informs
     D.querySelector("main h1").after(box);
   };
 

@@ -168,6 +168,21 @@ def test_declining_a_shared_link_changes_nothing(served, new_page):
     assert pressed(other) == set() and other.locator(".picks-offer").count() == 0
 
 
+def test_a_shared_link_made_before_the_schedule_changed_says_what_it_cannot_add(served, new_page):
+    name, base = served
+    known = conference(name).talks[0].code
+    tab = new_page()
+    tab.goto(base + urls.talks("en"))
+    tab.click(f"li.slot[data-code='{known}'] button.fav")
+
+    tab.goto(base + urls.talks("en") + f"?mine=1&picks={known},GONE01,GONE02")
+
+    offer = tab.locator(".picks-offer")
+    assert "2" in offer.locator(".picks-unknown").text_content()
+    assert offer.locator("button.import-picks").count() == 0  # the one it knows is picked already
+    assert pressed(tab) == {known} and "picks=" not in tab.url
+
+
 def test_the_qr_code_decodes_to_the_share_link(served, new_page):
     cv2 = pytest.importorskip("cv2", reason="opencv-python-headless decodes the QR code (pip install -e '.[test]')")
     import numpy
