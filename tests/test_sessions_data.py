@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
 import json
@@ -10,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.conferences import conference
 from support.data import load_fixture, materialise
 
 from generator import urls
 from generator.cli import main
-from generator.render.sessions import GLOBAL_NAME
+from generator.render.sessions import GLOBAL_NAME, sessions_data
 
 SOURCE = "ccc-39c3/everything.schedule.json"
 
@@ -73,3 +75,17 @@ def test_the_sessions_file_is_far_smaller_than_the_search_index_for_39c3(site, r
     print(f"39C3 sessions.js: {size['sessions']} bytes gzipped; search.js: {size['index']}")
 
     assert size["sessions"] < 50_000 and size["sessions"] < size["index"] / 2
+
+
+def test_a_title_cannot_close_the_script_or_end_the_file_early():
+    hostile = "</script><script>alert(1)</script> & <!-- \u2028"
+    demo = conference("demo")
+    first = demo.talks[0]
+    changed = dataclasses.replace(demo, sessions=tuple(dataclasses.replace(s, title=hostile) if s is first else s
+                                                       for s in demo.sessions))
+
+    text = sessions_data(changed, "en").decode()
+
+    assert not set("<>&\u2028") & set(text)
+    assert next(s["t"] for s in json.loads(text.split("=", 1)[1].rstrip(";\n"))["sessions"]
+                if s["c"] == first.code) == hostile
