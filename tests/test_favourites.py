@@ -22,6 +22,7 @@ from generator.serve import PreviewServer
 
 pytestmark = pytest.mark.browser
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = PROJECT / "test-artifacts"
 EVENTS = {"demo": None, "39c3": "ccc-39c3/everything.schedule.json"}
 # sums every layout shift the page makes without user input (Layout Instability API, as Lighthouse's CLS does
 # for a page load: the page here is short, so one session window holds them all)
@@ -229,6 +230,8 @@ def test_now_and_next_shows_my_pick_first_and_shifts_nothing_on_a_slow_network(s
     box.locator("ul a").first.wait_for(timeout=20_000)
     tab.wait_for_timeout(300)
 
+    ARTIFACTS.mkdir(exist_ok=True)  # for the closing note
+    tab.screenshot(path=str(ARTIFACTS / f"overview-now-next-{name}-{size[0]}-{scheme}.png"))
     assert tab.evaluate("window.__cls") < 0.05
     first = box.locator("ul").first
     assert "picks" in first.get_attribute("class") and english(later.session.title) in first.text_content()
