@@ -198,6 +198,21 @@ def test_the_qr_code_decodes_to_the_share_link(served, new_page):
     assert text == link and all(s.code in text for s in talks[:12])
 
 
+def test_with_a_base_url_the_overview_shows_a_qr_code_of_its_address(tmp_path, new_page):
+    cv2 = pytest.importorskip("cv2", reason="opencv-python-headless decodes the QR code (pip install -e '.[test]')")
+    import numpy
+    base_url = "https://schedule.example.org/2026/"
+    assert main(["--quiet", "--out", str(tmp_path / "site"), "--base-url", base_url]) == 0
+    tab = new_page(color_scheme="dark")
+
+    tab.goto((tmp_path / "site" / urls.home("de")).as_uri())
+    png = tab.locator(".site-qr img").screenshot()
+    text, _, _ = cv2.QRCodeDetector().detectAndDecode(cv2.imdecode(numpy.frombuffer(png, numpy.uint8), cv2.IMREAD_COLOR))
+
+    assert text == base_url + "de/"
+    assert base_url + "de/" in tab.locator(".site-qr img").get_attribute("alt")
+
+
 def inside_the_event(name: str) -> tuple[dt.datetime, Any]:
     """A moment on the busiest day while several sessions run, and a session that starts later that day."""
     conf = conference(name)
