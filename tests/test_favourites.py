@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import skip_or_fail
 from support.conferences import conference
 from support.data import PROJECT, materialise
 
@@ -61,6 +62,16 @@ def new_page(chromium: Any) -> Iterator[Any]:
     for context in contexts:
         context.close()
     assert errors == []
+
+
+def opencv() -> tuple[Any, Any]:
+    """OpenCV and numpy, which decode the QR codes the pages draw; skip_or_fail without them."""
+    try:
+        import cv2
+        import numpy
+    except ImportError:
+        skip_or_fail("opencv-python-headless decodes the QR codes (pip install -e '.[test]')")
+    return cv2, numpy
 
 
 def english(value: Any) -> str:
@@ -185,8 +196,7 @@ def test_a_shared_link_made_before_the_schedule_changed_says_what_it_cannot_add(
 
 
 def test_the_qr_code_decodes_to_the_share_link(served, new_page):
-    cv2 = pytest.importorskip("cv2", reason="opencv-python-headless decodes the QR code (pip install -e '.[test]')")
-    import numpy
+    cv2, numpy = opencv()
     name, base = served
     talks = conference(name).talks
     tab = new_page(color_scheme="dark")  # the code keeps its own light background in dark mode
@@ -199,8 +209,7 @@ def test_the_qr_code_decodes_to_the_share_link(served, new_page):
 
 
 def test_with_a_base_url_the_overview_shows_a_qr_code_of_its_address(tmp_path, new_page):
-    cv2 = pytest.importorskip("cv2", reason="opencv-python-headless decodes the QR code (pip install -e '.[test]')")
-    import numpy
+    cv2, numpy = opencv()
     base_url = "https://schedule.example.org/2026/"
     assert main(["--quiet", "--out", str(tmp_path / "site"), "--base-url", base_url]) == 0
     tab = new_page(color_scheme="dark")
@@ -260,7 +269,7 @@ def test_now_and_next_shows_my_pick_first_and_shifts_nothing_on_a_slow_network(s
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violation_in_my_schedule_now_and_next_and_a_shared_link(served, new_page, scheme):
     if not AXE.is_file():
-        pytest.skip(f"axe-core is missing at {AXE} (npm ci; .ci/run does it)")
+        skip_or_fail(f"axe-core is missing at {AXE} (npm ci; .ci/run does it)")
     name, base = served
     moment, later = inside_the_event(name)
     link = share_link(new_page(), base, [later.session.code])
