@@ -249,6 +249,8 @@ def test_now_and_next_shows_my_pick_first_and_shifts_nothing_on_a_slow_network(s
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 150,
                                                  "downloadThroughput": 100_000, "uploadThroughput": 50_000})
 
+    fetched: list[str] = []
+    tab.on("request", lambda request: fetched.append(request.url))
     tab.goto(base + urls.home("en"))
     box = tab.locator("#now-next")
     box.locator("ul a").first.wait_for(timeout=20_000)
@@ -257,6 +259,7 @@ def test_now_and_next_shows_my_pick_first_and_shifts_nothing_on_a_slow_network(s
     ARTIFACTS.mkdir(exist_ok=True)  # for the closing note
     tab.screenshot(path=str(ARTIFACTS / f"overview-now-next-{name}-{size[0]}-{scheme}.png"))
     assert tab.evaluate("window.__cls") < 0.05
+    assert base + urls.sessions_data("en") in fetched and not [url for url in fetched if "/search" in url]
     first = box.locator("ul").first
     assert "picks" in first.get_attribute("class") and english(later.session.title) in first.text_content()
     running = sum(e.slot.start <= moment < e.slot.end for e in conference(name).entries if not e.session.is_break)
