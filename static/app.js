@@ -140,7 +140,7 @@
       const state = b.getAttribute("aria-describedby");
       if (state) D.getElementById(state).textContent = favState(on);
     }
-    showShare();
+    for (const show of onFavourites) show();
   };
   for (const holder of D.querySelectorAll("[data-code]")) {
     const heading = holder.querySelector("h1");
@@ -152,80 +152,12 @@
   }
   for (const item of D.querySelectorAll("li.mine")) item.hidden = false;
 
-  // ---- shared picks: "My schedule" links to itself with the codes (?picks=A,B), as text and as a QR code, so
-  // picks move to another device; opening such a link asks before adding them (nothing changes unasked)
-  const shareBox = D.querySelector(".share-picks");
-  const shareUrl = () => {
-    const url = new URL(location.pathname, location.href);
-    url.search = `?mine=1&picks=${[...favourites].sort().map(encodeURIComponent).join(",")}`;
-    return url.href;
-  };
-  let qrPromise = null;
-  const loadQr = () => qrPromise ??= new Promise((resolve, reject) => {
-    const script = el("script", { src: shareBox.dataset.qr });
-    script.onload = () => resolve(window.qrcode);
-    script.onerror = () => { qrPromise = null; reject(new Error("qrcode")); };
-    D.head.append(script);
-  });
-  // the QR code of `text` as an SVG of dark modules on a light quiet zone of 4 modules (ISO/IEC 18004 §5.3.8),
-  // light and dark fixed so scanners read it in dark mode too; byte mode, error correction M, smallest version
-  const qrSvg = (qrcode, text) => {
-    const qr = qrcode(0, "M");
-    qr.addData(text, "Byte");
-    qr.make();
-    const n = qr.getModuleCount(), size = n + 8, ns = "http://www.w3.org/2000/svg";
-    let path = "";
-    for (let y = 0; y < n; y += 1) for (let x = 0; x < n; x += 1) if (qr.isDark(y, x)) path += `M${x + 4} ${y + 4}h1v1h-1z`;
-    const svg = D.createElementNS(ns, "svg");
-    svg.setAttribute("viewBox", `0 0 ${size} ${size}`);
-    svg.setAttribute("role", "img");
-    svg.setAttribute("aria-label", ui.qrLabel);
-    svg.dataset.modules = n;
-    const light = D.createElementNS(ns, "rect"), dark = D.createElementNS(ns, "path");
-    Object.entries({ width: size, height: size, fill: "#fff" }).forEach(([k, v]) => light.setAttribute(k, v));
-    dark.setAttribute("d", path);
-    dark.setAttribute("fill", "#000");
-    svg.append(light, dark);
-    return svg;
-  };
-  function showShare() {
-    if (!shareBox) return;
-    shareBox.hidden = !favourites.size;
-    if (!favourites.size) return;
-    const url = shareUrl();
-    const link = shareBox.querySelector("a.share-link");
-    if (link.href === url) return;
-    link.href = url;
-    loadQr().then((qrcode) => { if (link.href === url) shareBox.querySelector(".qr").replaceChildren(qrSvg(qrcode, url)); },
-      () => shareBox.querySelector(".qr").replaceChildren());
-  }
-  const offerPicks = () => {
-    if (!params.has("picks")) return;
-    const known = new Set([...D.querySelectorAll("li.slot[data-code]")].map((s) => s.dataset.code));
-    const codes = [...new Set(params.get("picks").split(",").map((c) => c.trim()).filter(Boolean))];
-    const offered = codes.filter((c) => known.has(c)), added = offered.filter((c) => !favourites.has(c));
-    const unknown = codes.length - offered.length;  // a link made before the schedule changed
-    const forget = () => {  // drop the offer from the address, so a reload does not ask again
-      const query = new URLSearchParams(location.search);
-      query.delete("picks");
-      history.replaceState(null, "", `?${query}` + location.hash);
-    };
-    const box = el("section", { className: "picks-offer", role: "region", ariaLabel: ui.sharedPicks });
-    if (offered.length) box.append(el("p", { textContent: added.length
-      ? fill(ui.importPicks, { n: added.length, all: offered.length }) : ui.picksKnown }));
-    if (unknown) box.append(el("p", { className: "picks-unknown", textContent: fill(ui.picksUnknown, { n: unknown }) }));
-    if (added.length) {
-      const answered = () => { forget(); box.remove(); };
-      const yes = el("button", { type: "button", className: "import-picks", textContent: fill(ui.addPicks, { n: added.length }) });
-      yes.addEventListener("click", () => {
-        for (const c of added) favourites.add(c);
-        storeFavourites(); showFavourites(); applyFilters(); answered();
-      });
-      const no = el("button", { type: "button", className: "ignore-picks", textContent: ui.ignorePicks });
-      no.addEventListener("click", answered);
-      box.append(el("p", {}, yes, " ", no));
-    } else forget();  // nothing to ask: the box only informs
-    D.querySelector("main h1").after(box);
+  // ---- for static/picks.js ("My schedule": share the picks, take shared ones), which only the sessions page loads
+  const onFavourites = [];
+  self.pretalxStaticFavourites = {
+    ui, el, fill, codes: favourites,
+    changed: () => { storeFavourites(); showFavourites(); applyFilters(); },  // after the script changed `codes`
+    watch: (show) => { onFavourites.push(show); show(); },  // call `show` now and whenever the picks change
   };
 
   // ---- filters: day, room, track, language, favourites; kept in the URL so a reload keeps them
@@ -275,7 +207,6 @@
     applyFilters();
   }
   showFavourites();
-  offerPicks();
 
   // ---- the favourites as an .ics file, built here from the small sessions file (render/sessions.py)
   const icsText = (value) => String(value).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,")
