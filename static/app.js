@@ -152,13 +152,7 @@
   }
   for (const item of D.querySelectorAll("li.mine")) item.hidden = false;
 
-  // ---- for static/picks.js ("My schedule": share the picks, take shared ones), which only the sessions page loads
-  const onFavourites = [];
-  self.pretalxStaticFavourites = {
-    ui, el, fill, codes: favourites,
-    changed: () => { storeFavourites(); showFavourites(); applyFilters(); },  // after the script changed `codes`
-    watch: (show) => { onFavourites.push(show); show(); },  // call `show` now and whenever the picks change
-  };
+  const onFavourites = [];  // static/picks.js redraws its share link and code through these (pretalxStatic.watch)
 
   // ---- filters: day, room, track, language, favourites; kept in the URL so a reload keeps them
   const form = D.querySelector("form.filters");
@@ -207,44 +201,6 @@
     applyFilters();
   }
   showFavourites();
-
-  // ---- the favourites as an .ics file, built here from the small sessions file (render/sessions.py)
-  const icsText = (value) => String(value).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,")
-    .replace(/\r?\n/g, "\\n");
-  const icsTime = (value) => new Date(value).toISOString().replace(/\.\d{3}/, "").replace(/[-:]/g, "");
-  const icsFold = (line) => {  // RFC 5545: lines of at most 75 octets
-    const out = [];
-    let current = "", size = 0;
-    for (const ch of line) {
-      const n = new TextEncoder().encode(ch).length;
-      if (size + n > (out.length ? 74 : 75)) { out.push(current); current = ""; size = 0; }
-      current += ch; size += n;
-    }
-    out.push(current);
-    return out.join("\r\n ");
-  };
-  const downloadFavourites = async () => {
-    const data = await loadSessions();
-    const stamp = icsTime(Date.now());
-    const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//pretalx-static//favourites//EN", "CALSCALE:GREGORIAN",
-      "METHOD:PUBLISH", `X-WR-CALNAME:${icsText(`${data.name}: ${ui.myCalendar}`)}`];
-    for (const s of data.sessions.filter((s) => favourites.has(s.c))) {
-      lines.push("BEGIN:VEVENT", `UID:${s.id}`, `DTSTAMP:${stamp}`,
-        `DTSTART:${icsTime(s.start)}`, `DTEND:${icsTime(s.end)}`, `SUMMARY:${icsText(s.t)}`,
-        `LOCATION:${icsText(data.rooms[s.r])}`);
-      if (/^https?:/.test(sessionsBase.protocol)) lines.push(`URL:${s.href}`);
-      if (s.x) lines.push("STATUS:CANCELLED");
-      lines.push("END:VEVENT");
-    }
-    lines.push("END:VCALENDAR");
-    const blob = new Blob([lines.map(icsFold).join("\r\n") + "\r\n"], { type: "text/calendar" });
-    const link = el("a", { href: URL.createObjectURL(blob), download: `${data.event}-favourites.ics` });
-    body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-  };
-  for (const button of D.querySelectorAll("button.download-ics")) button.addEventListener("click", downloadFavourites);
 
   // ---- search across all sessions and speakers: full text (static/fulltext.js), every result reachable,
   // the query kept in the URL (?q=) so a reload or a shared link shows the same results
@@ -320,7 +276,7 @@
 
   // ---- now: running sessions marked, the time line on the day grid, "now and next" on the overview
   const grid = D.querySelector(".timetable");
-  const nowBox = D.getElementById("now-next");
+  const onTick = [];  // static/nownext.js draws "now and next" through these (pretalxStatic.onTick)
   // the line is placed between the axis marks (half-hour ticks, compressed gaps) around `now`: rows are proportional
   // to time inside a stretch, so this lands on the minute; a gap row stands for its whole stretch
   const layer = grid && grid.appendChild(el("div", { className: "now-layer" }));
@@ -375,52 +331,23 @@
     if (live && !tag) slot.querySelector(".when").after(el("span", { className: "live-tag", textContent: ui.live }));
     else if (!live && tag) tag.remove();
   };
-  // "now and next" at any size of event (58 rooms at 39C3): your picks first, then a few of what is on (the latest
-  // to start first) and what starts next, then a link to the day's timetable. The number of items is fixed per
-  // layout (one line each on wide screens, two on phones), so the box never grows past the height style.css
-  // reserves for it ("now and next"): filling it shifts nothing below.
-  const wide = matchMedia("(min-width: 40rem)");
-  const drawNowNext = (data, now) => {
-    const [items, picksMax, nowMax] = wide.matches ? [8, 3, 3] : [5, 2, 2];
-    const live = data.sessions.filter((s) => !s.x && s.end > now);
-    const running = live.filter((s) => s.start <= now), upcoming = live.filter((s) => s.start > now);
-    const picks = live.filter((s) => favourites.has(s.c)).slice(0, picksMax);
-    const shown = new Set(picks);
-    const onNow = running.filter((s) => !shown.has(s)).sort((a, b) => b.start - a.start)
-      .slice(0, Math.min(nowMax, items - picks.length - 2));
-    onNow.forEach((s) => shown.add(s));
-    const next = upcoming.filter((s) => !shown.has(s)).slice(0, items - picks.length - onNow.length);
-    const item = (s) => el("li", {},
-      el("span", { className: "when", textContent: `${s.start <= now ? `${clock(s.start)}–${clock(s.end)}` : clock(s.start)} · ${data.rooms[s.r]} ` }),
-      el("a", { href: s.href, textContent: s.t, dir: "auto", ...(s.l && s.l !== pageLang ? { lang: s.l } : {}) }));
-    const parts = [];
-    if (!live.length) parts.push(el("p", { textContent: ui.over }));
-    if (picks.length) parts.push(el("h3", { textContent: ui.yourPicks }), el("ul", { className: "picks" }, ...picks.map(item)));
-    if (live.length) {
-      if (onNow.length || !running.length) {  // (all that runs may be among your picks, above)
-        parts.push(el("h3", { textContent: ui.now }), onNow.length ? el("ul", {}, ...onNow.map(item))
-          : el("p", { textContent: ui.nothingNow }));
-      }
-      if (next.length) parts.push(el("h3", { textContent: ui.next }), el("ul", {}, ...next.map(item)));
-      const day = data.days[(running[0] || upcoming[0]).d];
-      const more = running.length - running.filter((s) => shown.has(s)).length;
-      parts.push(el("p", { className: "now-all" }, el("a", { href: new URL(day.u, sessionsBase).href,
-        textContent: more > 0 ? fill(ui.moreNow, { n: more }) : ui.dayTimetable })));
-    }
-    // redrawn every 30 s: only when something changed, so a link that has the keyboard focus keeps it
-    const text = parts.map((part) => part.textContent).join("\n");
-    if (text !== nowBox.dataset.shown) nowBox.querySelector(".now-body").replaceChildren(...parts);
-    nowBox.dataset.shown = text;
-  };
   function tick() {
     const now = Date.now();
     for (const slot of slots) markSlot(slot, now);
     drawLine(now);
     if (jump) jump.hidden = !during(now);
-    if (nowBox) loadSessions().then((data) => drawNowNext(data, now), () => {});
+    for (const draw of onTick) draw(now);
   }
   tick();
   setInterval(tick, 30000);
   addEventListener("resize", () => drawLine(Date.now()));
-  wide.addEventListener("change", () => { if (nowBox) loadSessions().then((data) => drawNowNext(data, Date.now()), () => {}); });
+
+  // ---- lent to the scripts of single pages: static/picks.js (the sessions page: sharing, taking shared picks, the
+  // .ics download) and static/nownext.js (the overview's "now and next"); they run after this file
+  self.pretalxStatic = {
+    ui, el, fill, clock, pageLang, codes: favourites, sessions: loadSessions, sessionsBase,
+    changed: () => { storeFavourites(); showFavourites(); applyFilters(); },  // after a script changed `codes`
+    watch: (show) => { onFavourites.push(show); show(); },  // `show` now and whenever the picks change
+    onTick: (draw) => { onTick.push(draw); draw(Date.now()); },  // `draw(now)` now, every 30 s and on a zone switch
+  };
 })();

@@ -1,9 +1,9 @@
-/* pretalx-static: "My schedule" on the sessions page, its picks shared as a link and a QR code, and picks shared
-   with this browser taken in (after asking). Runs after app.js, which keeps the favourites and lends them here
-   (self.pretalxStaticFavourites); the QR code is drawn with the vendored static/qrcode.js, loaded on demand. */
+/* pretalx-static: "My schedule" on the sessions page: its picks as an .ics file, shared as a link and a QR code, and
+   picks shared with this browser taken in (after asking). Runs after app.js, which keeps the favourites and lends
+   them here (self.pretalxStatic); the QR code is drawn with the vendored static/qrcode.js, loaded on demand. */
 (() => {
   "use strict";
-  const api = self.pretalxStaticFavourites;
+  const api = self.pretalxStatic;
   if (!api) return;
   const D = document, { ui, el, fill } = api, favourites = api.codes;
   const params = new URLSearchParams(location.search);
@@ -83,6 +83,44 @@
     } else forget();  // nothing to ask: the box only informs
     D.querySelector("main h1").after(box);
   };
+  // the favourites as an .ics file, built here from the small sessions file (render/sessions.py)
+  const icsText = (value) => String(value).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,")
+    .replace(/\r?\n/g, "\\n");
+  const icsTime = (value) => new Date(value).toISOString().replace(/\.\d{3}/, "").replace(/[-:]/g, "");
+  const icsFold = (line) => {  // RFC 5545: lines of at most 75 octets
+    const out = [];
+    let current = "", size = 0;
+    for (const ch of line) {
+      const n = new TextEncoder().encode(ch).length;
+      if (size + n > (out.length ? 74 : 75)) { out.push(current); current = ""; size = 0; }
+      current += ch; size += n;
+    }
+    out.push(current);
+    return out.join("\r\n ");
+  };
+  const downloadFavourites = async () => {
+    const data = await api.sessions();
+    const stamp = icsTime(Date.now());
+    const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//pretalx-static//favourites//EN", "CALSCALE:GREGORIAN",
+      "METHOD:PUBLISH", `X-WR-CALNAME:${icsText(`${data.name}: ${ui.myCalendar}`)}`];
+    for (const s of data.sessions.filter((s) => favourites.has(s.c))) {
+      lines.push("BEGIN:VEVENT", `UID:${s.id}`, `DTSTAMP:${stamp}`,
+        `DTSTART:${icsTime(s.start)}`, `DTEND:${icsTime(s.end)}`, `SUMMARY:${icsText(s.t)}`,
+        `LOCATION:${icsText(data.rooms[s.r])}`);
+      if (/^https?:/.test(api.sessionsBase.protocol)) lines.push(`URL:${s.href}`);
+      if (s.x) lines.push("STATUS:CANCELLED");
+      lines.push("END:VEVENT");
+    }
+    lines.push("END:VCALENDAR");
+    const blob = new Blob([lines.map(icsFold).join("\r\n") + "\r\n"], { type: "text/calendar" });
+    const link = el("a", { href: URL.createObjectURL(blob), download: `${data.event}-favourites.ics` });
+    D.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  };
+  for (const button of D.querySelectorAll("button.download-ics")) button.addEventListener("click", downloadFavourites);
+
   api.watch(showShare);
   offerPicks();
 })();
