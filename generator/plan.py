@@ -164,7 +164,7 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
                                        functools.partial(shard_script, name, words), locale)
                                 for name, words in sorted(terms.items()))])
         declare(slots // 20, [Output(urls.sessions_data(locale), f"sessions data {locale}",
-                                     functools.partial(sessions_data, conf, locale, base_url))])
+                                     functools.partial(sessions_data, conf, locale, base_url), locale)])
     # a page in every locale before the next page (a session's text is rendered once, then taken from the
     # worker's cache for the other locales)
     for locale in locales:  # what changed per released version: a page and an Atom feed (RFC 4287)
