@@ -45,14 +45,14 @@
   });
   const href = (item) => new URL(item.u, indexBase).href;
 
-  // ---- the small sessions file (render/sessions.py): "now and next" and the favourites' .ics; a script too
+  // ---- the small sessions file (render/sessions.py)
   let sessionsPromise = null;
   const sessionsBase = new URL(page.sessions, location.href);
   const loadSessions = () => sessionsPromise ??= new Promise((resolve, reject) => {
     const script = el("script", { src: page.sessions });
     script.onload = () => {
       const data = window.pretalxStaticSessions;
-      for (const s of data.sessions) {  // minutes since the epoch → milliseconds, the instants Date works in
+      for (const s of data.sessions) {  // minutes → ms
         s.start = s.b * 60000; s.end = (s.b + s.m) * 60000; s.href = new URL(s.u, sessionsBase).href;
       }
       resolve(data);
@@ -112,9 +112,7 @@
   const navRow = D.querySelector("header.site nav:not(.languages) ul"), navHere = navRow?.querySelector("[aria-current]");
   if (navHere) navRow.scrollLeft = navHere.offsetLeft - navRow.offsetLeft - 24;
 
-  // ---- favourites, kept in this browser. A toggle button per session, named with its title (the name stays the
-  // same, aria-pressed carries the state); on and off differ by shape (☆/★) and by text (its tooltip and
-  // description, and a visible line on a session's page), not only by colour.
+  // ---- favourites, kept in this browser: named with the title, aria-pressed; ☆/★ and words, not only colour
   const favourites = new Set(load("favourites", []));
   const storeFavourites = () => save("favourites", [...favourites].sort());
   const favState = (on) => (on ? ui.inMySchedule : ui.addToMySchedule);
@@ -152,7 +150,7 @@
   }
   for (const item of D.querySelectorAll("li.mine")) item.hidden = false;
 
-  const onFavourites = [];  // static/picks.js redraws its share link and code through these (pretalxStatic.watch)
+  const onFavourites = [];  // picks.js (pretalxStatic.watch)
 
   // ---- filters: day, room, track, language, favourites; kept in the URL so a reload keeps them
   const form = D.querySelector("form.filters");
@@ -174,7 +172,6 @@
       if (ok) shown += 1;
     }
     for (const group of D.querySelectorAll(".day-group")) group.hidden = !group.querySelector("li.slot:not([hidden])");
-    // "My schedule" with nothing picked explains how to pick, rather than "0 of 895"
     form.querySelector(".filter-status").textContent = f.mine && !favourites.size ? ui.noFavourites
       : active ? fill(ui.shown, { shown, total }) : "";
     for (const tools of D.querySelectorAll(".mine-tools")) tools.hidden = !f.mine;
@@ -276,7 +273,7 @@
 
   // ---- now: running sessions marked, the time line on the day grid, "now and next" on the overview
   const grid = D.querySelector(".timetable");
-  const onTick = [];  // static/nownext.js draws "now and next" through these (pretalxStatic.onTick)
+  const onTick = [];  // nownext.js (pretalxStatic.onTick)
   // the line is placed between the axis marks (half-hour ticks, compressed gaps) around `now`: rows are proportional
   // to time inside a stretch, so this lands on the minute; a gap row stands for its whole stretch
   const layer = grid && grid.appendChild(el("div", { className: "now-layer" }));
@@ -342,12 +339,11 @@
   setInterval(tick, 30000);
   addEventListener("resize", () => drawLine(Date.now()));
 
-  // ---- lent to the scripts of single pages: static/picks.js (the sessions page: sharing, taking shared picks, the
-  // .ics download) and static/nownext.js (the overview's "now and next"); they run after this file
+  // ---- lent to picks.js (sessions page) and nownext.js (overview), which run after this file
   self.pretalxStatic = {
     ui, el, fill, clock, pageLang, codes: favourites, sessions: loadSessions, sessionsBase,
-    changed: () => { storeFavourites(); showFavourites(); applyFilters(); },  // after a script changed `codes`
-    watch: (show) => { onFavourites.push(show); show(); },  // `show` now and whenever the picks change
-    onTick: (draw) => { onTick.push(draw); draw(Date.now()); },  // `draw(now)` now, every 30 s and on a zone switch
+    changed: () => { storeFavourites(); showFavourites(); applyFilters(); },
+    watch: (show) => { onFavourites.push(show); show(); },
+    onTick: (draw) => { onTick.push(draw); draw(Date.now()); },
   };
 })();
