@@ -5,7 +5,8 @@
   "use strict";
   const api = self.pretalxStatic;
   if (!api) return;
-  const D = document, { ui, el, fill } = api, favourites = api.codes;
+  const D = document, { el, fill } = api, favourites = api.codes;
+  const ui = { ...api.ui, ...JSON.parse(D.getElementById("picks-strings")?.textContent || "{}") };
   const params = new URLSearchParams(location.search);
 
   // "My schedule" links to itself with the codes (?picks=A,B), as text and as a QR code, so
