@@ -36,6 +36,7 @@ from .render.html import HtmlRenderer, PageJob, environment
 from .render.ical import IcalRenderer
 from .render.jsonfeed import JsonFeed
 from .render.search import full_text, search_index, shard_script
+from .render.sessions import sessions_data
 from .render.sitemap import robots, sitemap_files
 from .revisions import Revision
 from .writer import Plan
@@ -162,6 +163,8 @@ def plan_site(conference: Conference, settings: Settings, locales: tuple[str, ..
                               *(Output(urls.search_shard(locale, name), f"search shard {name} {locale}",
                                        functools.partial(shard_script, name, words), locale)
                                 for name, words in sorted(terms.items()))])
+        declare(slots // 20, [Output(urls.sessions_data(locale), f"sessions data {locale}",
+                                     functools.partial(sessions_data, conf, locale, base_url), locale)])
     # a page in every locale before the next page (a session's text is rendered once, then taken from the
     # worker's cache for the other locales)
     for locale in locales:  # what changed per released version: a page and an Atom feed (RFC 4287)

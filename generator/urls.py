@@ -156,6 +156,11 @@ def robots() -> str:
     return "robots.txt"
 
 
+def sessions_data(lang: str) -> str:
+    """The small sessions file of one locale ("now and next", the favourites' .ics), a script."""
+    return f"{segment(lang)}/sessions.js"
+
+
 def static(name: str) -> str:
     """A static asset."""
     return f"static/{name}"

@@ -45,6 +45,22 @@
   });
   const href = (item) => new URL(item.u, indexBase).href;
 
+  // ---- the small sessions file (render/sessions.py)
+  let sessionsPromise = null;
+  const sessionsBase = new URL(page.sessions, location.href);
+  const loadSessions = () => sessionsPromise ??= new Promise((resolve, reject) => {
+    const script = el("script", { src: page.sessions });
+    script.onload = () => {
+      const data = window.pretalxStaticSessions;
+      for (const s of data.sessions) {  // minutes → ms
+        s.start = s.b * 60000; s.end = (s.b + s.m) * 60000; s.href = new URL(s.u, sessionsBase).href;
+      }
+      resolve(data);
+    };
+    script.onerror = () => { sessionsPromise = null; reject(new Error(ui.loadFailed)); };
+    D.head.append(script);
+  });
+
   // ---- times: the event's zone or the visitor's
   let zone = load("tz", "event") === "local" ? localTz : eventTz;
   // an event known only by its UTC offset is named "UTC+05:30", which Intl does not take: shift, then show as UTC
@@ -96,30 +112,45 @@
   const navRow = D.querySelector("header.site nav:not(.languages) ul"), navHere = navRow?.querySelector("[aria-current]");
   if (navHere) navRow.scrollLeft = navHere.offsetLeft - navRow.offsetLeft - 24;
 
-  // ---- favourites, kept in this browser
+  // ---- favourites, kept in this browser: named with the title, aria-pressed; ☆/★ and words, not only colour
   const favourites = new Set(load("favourites", []));
-  const favButton = (code) => {
-    const button = el("button", { type: "button", className: "fav", textContent: "★" });
+  const storeFavourites = () => save("favourites", [...favourites].sort());
+  const favState = (on) => (on ? ui.inMySchedule : ui.addToMySchedule);
+  const favButton = (code, title, state) => {
+    const button = el("button", { type: "button", className: "fav" });
     button.dataset.code = code;
-    button.setAttribute("aria-label", ui.favourite);
+    button.setAttribute("aria-label", fill(ui.favouriteOf, { title }));
+    if (state) button.setAttribute("aria-describedby", state.id);
     button.addEventListener("click", () => {
       if (favourites.has(code)) favourites.delete(code); else favourites.add(code);
-      save("favourites", [...favourites].sort());
+      storeFavourites();
       showFavourites();
       applyFilters();
     });
     return button;
   };
   const showFavourites = () => {
-    for (const b of D.querySelectorAll("button.fav")) b.setAttribute("aria-pressed", favourites.has(b.dataset.code));
+    for (const b of D.querySelectorAll("button.fav")) {
+      const on = favourites.has(b.dataset.code);
+      b.setAttribute("aria-pressed", on);
+      b.textContent = on ? "★" : "☆";
+      b.title = favState(on);
+      const state = b.getAttribute("aria-describedby");
+      if (state) D.getElementById(state).textContent = favState(on);
+    }
+    for (const show of onFavourites) show();
   };
   for (const holder of D.querySelectorAll("[data-code]")) {
-    const button = favButton(holder.dataset.code);
     const heading = holder.querySelector("h1");
-    if (heading) heading.after(button); else holder.append(button);
+    const title = (holder.querySelector("h1, .title")?.textContent || holder.dataset.code).trim();
+    if (heading) {
+      const state = el("span", { className: "fav-state", id: `fav-state-${holder.dataset.code}` });
+      heading.after(el("p", { className: "fav-line" }, favButton(holder.dataset.code, title, state), " ", state));
+    } else holder.append(favButton(holder.dataset.code, title));
   }
-  showFavourites();
   for (const item of D.querySelectorAll("li.mine")) item.hidden = false;
+
+  const onFavourites = [];  // picks.js (pretalxStatic.watch)
 
   // ---- filters: day, room, track, language, favourites; kept in the URL so a reload keeps them
   const form = D.querySelector("form.filters");
@@ -141,7 +172,8 @@
       if (ok) shown += 1;
     }
     for (const group of D.querySelectorAll(".day-group")) group.hidden = !group.querySelector("li.slot:not([hidden])");
-    form.querySelector(".filter-status").textContent = active ? fill(ui.shown, { shown, total }) : "";
+    form.querySelector(".filter-status").textContent = f.mine && !favourites.size ? ui.noFavourites
+      : active ? fill(ui.shown, { shown, total }) : "";
     for (const tools of D.querySelectorAll(".mine-tools")) tools.hidden = !f.mine;
     D.dispatchEvent(new Event("pretalx:filtered"));  // the day grid (daygrid.js) then drops empty and hidden rooms
   }
@@ -165,44 +197,7 @@
     form.addEventListener("submit", (e) => e.preventDefault());
     applyFilters();
   }
-
-  // ---- the favourites as an .ics file, built here from the index
-  const icsText = (value) => String(value).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,")
-    .replace(/\r?\n/g, "\\n");
-  const icsTime = (value) => new Date(value).toISOString().replace(/\.\d{3}/, "").replace(/[-:]/g, "");
-  const icsFold = (line) => {  // RFC 5545: lines of at most 75 octets
-    const out = [];
-    let current = "", size = 0;
-    for (const ch of line) {
-      const n = new TextEncoder().encode(ch).length;
-      if (size + n > (out.length ? 74 : 75)) { out.push(current); current = ""; size = 0; }
-      current += ch; size += n;
-    }
-    out.push(current);
-    return out.join("\r\n ");
-  };
-  const downloadFavourites = async () => {
-    const index = await loadIndex();
-    const stamp = icsTime(Date.now());
-    const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//pretalx-static//favourites//EN", "CALSCALE:GREGORIAN",
-      "METHOD:PUBLISH", `X-WR-CALNAME:${icsText(`${index.name}: ${ui.myCalendar}`)}`];
-    for (const s of index.sessions.filter((s) => favourites.has(s.c))) {
-      lines.push("BEGIN:VEVENT", `UID:${s.id}`, `DTSTAMP:${stamp}`,
-        `DTSTART:${icsTime(s.b)}`, `DTEND:${icsTime(s.e)}`, `SUMMARY:${icsText(s.t)}`, `LOCATION:${icsText(s.r)}`);
-      if (s.names) lines.push(`DESCRIPTION:${icsText(s.names)}`);
-      if (/^https?:/.test(indexBase.protocol)) lines.push(`URL:${href(s)}`);
-      if (s.x) lines.push("STATUS:CANCELLED");
-      lines.push("END:VEVENT");
-    }
-    lines.push("END:VCALENDAR");
-    const blob = new Blob([lines.map(icsFold).join("\r\n") + "\r\n"], { type: "text/calendar" });
-    const link = el("a", { href: URL.createObjectURL(blob), download: `${index.event}-favourites.ics` });
-    body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-  };
-  for (const button of D.querySelectorAll("button.download-ics")) button.addEventListener("click", downloadFavourites);
+  showFavourites();
 
   // ---- search across all sessions and speakers: full text (static/fulltext.js), every result reachable,
   // the query kept in the URL (?q=) so a reload or a shared link shows the same results
@@ -278,7 +273,7 @@
 
   // ---- now: running sessions marked, the time line on the day grid, "now and next" on the overview
   const grid = D.querySelector(".timetable");
-  const nowBox = D.getElementById("now-next");
+  const onTick = [];  // nownext.js (pretalxStatic.onTick)
   // the line is placed between the axis marks (half-hour ticks, compressed gaps) around `now`: rows are proportional
   // to time inside a stretch, so this lands on the minute; a gap row stands for its whole stretch
   const layer = grid && grid.appendChild(el("div", { className: "now-layer" }));
@@ -333,28 +328,22 @@
     if (live && !tag) slot.querySelector(".when").after(el("span", { className: "live-tag", textContent: ui.live }));
     else if (!live && tag) tag.remove();
   };
-  const drawNowNext = (index, now) => {
-    const running = [], next = new Map();
-    for (const s of index.sessions) {
-      const b = Date.parse(s.b), e = Date.parse(s.e);
-      if (b <= now && now < e) running.push(s);
-      else if (b > now && !next.has(s.r)) next.set(s.r, s);
-    }
-    const list = (items) => el("ul", {}, ...items.map((s) => el("li", {}, `${span(s)} ${s.r}: `, titleLink(s))));
-    const parts = [el("h3", { textContent: ui.now }), running.length ? list(running) : el("p", { textContent: ui.nothingNow })];
-    if (next.size) parts.push(el("h3", { textContent: ui.next }), list([...next.values()].sort((a, b) => Date.parse(a.b) - Date.parse(b.b))));
-    else if (!running.length) parts.splice(0, 2, el("p", { textContent: ui.over }));
-    nowBox.querySelector(".now-body").replaceChildren(...parts);
-    nowBox.hidden = false;
-  };
   function tick() {
     const now = Date.now();
     for (const slot of slots) markSlot(slot, now);
     drawLine(now);
     if (jump) jump.hidden = !during(now);
-    if (nowBox) loadIndex().then((index) => drawNowNext(index, now), () => {});
+    for (const draw of onTick) draw(now);
   }
   tick();
   setInterval(tick, 30000);
   addEventListener("resize", () => drawLine(Date.now()));
+
+  // ---- lent to picks.js (sessions page) and nownext.js (overview), which run after this file
+  self.pretalxStatic = {
+    ui, el, fill, clock, pageLang, codes: favourites, sessions: loadSessions, sessionsBase,
+    changed: () => { storeFavourites(); showFavourites(); applyFilters(); },
+    watch: (show) => { onFavourites.push(show); show(); },
+    onTick: (draw) => { onTick.push(draw); draw(Date.now()); },
+  };
 })();

@@ -51,9 +51,9 @@ DOM_CHECK = """
     }
   }
   for (const script of document.querySelectorAll("script")) {
-    // ours: static/*.js, the per-locale search index {lang}/search.js and its shards {lang}/search/{hex}.js;
-    // inline only as inert JSON
-    const ours = script.src ? /\\/(static\\/[\\w.-]+|[\\w-]+\\/search(\\/[0-9a-f]+)?)\\.js$/.test(script.src)
+    // ours: static/*.js, the per-locale search index {lang}/search.js and its shards {lang}/search/{hex}.js, the
+    // sessions file {lang}/sessions.js; inline only as inert JSON
+    const ours = script.src ? /\\/(static\\/[\\w.-]+|[\\w-]+\\/search(\\/[0-9a-f]+)?|[\\w-]+\\/sessions)\\.js$/.test(script.src)
                             : script.type === "application/json";
     if (!ours) found.push(`script ${script.src || script.textContent.slice(0, 60)}`);
   }

@@ -25,6 +25,7 @@ from ..model import Appearance, Conference, Entry, Multilingual, Room, Track
 from .contrast import track_colours
 from .fragments import Fragments
 from .markup import render_markdown
+from .qr import qr_data_uri
 from .search import script_json
 from .views import SlotView, SlotViews
 
@@ -44,6 +45,7 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env.filters["initials"] = initials
     env.filters["script_json"] = lambda data: Markup(script_json(data))
     env.filters["css_string"] = css_string
+    env.filters["qr_data_uri"] = qr_data_uri
     return env
 
 
