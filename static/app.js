@@ -92,8 +92,7 @@
     }
   };
   const tzBox = D.querySelector("fieldset.tz");
-  if (tzBox && localTz && localTz !== eventTz) {
-    tzBox.hidden = false;
+  if (tzBox && !tzBox.hidden) {  // shown, with the two zones named, by the header's inline script (_chrome.html)
     for (const radio of tzBox.querySelectorAll("input")) {
       radio.checked = (radio.value === "local") === (zone === localTz);
       radio.addEventListener("change", () => {
@@ -103,8 +102,6 @@
         tick();
       });
     }
-    tzBox.querySelector("input[value=local]").parentElement.append(" ", el("span", { className: "zone", textContent: `(${localTz})` }));
-    tzBox.querySelector("input[value=event]").parentElement.append(" ", el("span", { className: "zone", textContent: `(${eventTz})` }));
   }
   if (zone !== eventTz) applyZone();
 

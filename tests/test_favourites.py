@@ -269,6 +269,29 @@ def test_now_and_next_shows_my_pick_first_and_shifts_nothing_on_a_slow_network(s
             urls.relative(urls.home("en"), urls.day("en", conference(name).day_of_slot(later.slot))))
 
 
+@pytest.mark.parametrize("size", [(360, 780), (1280, 800)], ids=["phone", "desktop"])
+def test_a_visitor_in_another_time_zone_sees_the_switch_from_the_first_paint_and_nothing_shifts(served, new_page, size):
+    name, base = served
+    moment, _ = inside_the_event(name)
+    far = "Pacific/Auckland" if conference(name).timezone != "Pacific/Auckland" else "America/Los_Angeles"
+    tab = new_page(viewport={"width": size[0], "height": size[1]}, timezone_id=far)
+    tab.clock.install(time=moment)
+    tab.add_init_script(CLS_OBSERVER)
+    cdp = tab.context.new_cdp_session(tab)  # slow, so the deferred scripts run well after the first paint
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 150,
+                                                 "downloadThroughput": 100_000, "uploadThroughput": 50_000})
+
+    tab.goto(base + urls.home("en"))
+    tab.locator("#now-next ul a").first.wait_for(timeout=20_000)
+    tab.wait_for_timeout(300)
+
+    switch = tab.locator("fieldset.tz")
+    assert switch.is_visible() and far in switch.text_content()  # the case this test is about: the switch shows
+    # shown by app.js after the first paint, the switch moved the phone page by 0.029 on this test's network (0.08
+    # on others): within the 0.05, yet a visible jump. Now 0, or 0.0024 on desktop from something else
+    assert tab.evaluate("window.__cls") < 0.01
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violation_in_my_schedule_now_and_next_and_a_shared_link(served, new_page, scheme):
     if not AXE.is_file():
