@@ -34,7 +34,10 @@ _WORD = re.compile(r"[^\W_]+")  # letters and digits: str.isalnum, as JavaScript
 def fold(text: str) -> str:
     """`text` in NFD with every combining mark (Unicode category M) removed, lower-cased."""
     decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
+    if decomposed.isascii():  # most text of most events: no mark to remove (39C3: 1.0 -> 0.3 s a build)
+        return decomposed.lower()
+    # no mark lies below U+0300 (the first, COMBINING GRAVE ACCENT): the category lookup only for the rest
+    return "".join(c for c in decomposed if c < "\u0300" or not unicodedata.category(c).startswith("M")).lower()
 
 
 def words(text: str) -> set[str]:
